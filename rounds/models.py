@@ -1,0 +1,337 @@
+"""Top floor: series, rounds, agenda, invitations, discussion, notes and reports."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from clauses.models import Clause
+from participants.models import Organisation
+
+User = settings.AUTH_USER_MODEL
+
+
+def default_reminder_days() -> list[int]:
+    return [7, 1]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Series(models.Model):
+    class ReportVisibility(models.TextChoices):
+        PARTICIPANTS = "participants", _("nur Teilnehmende")
+        PUBLIC = "public", _("öffentlich")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Montag")
+        TUESDAY = 1, _("Dienstag")
+        WEDNESDAY = 2, _("Mittwoch")
+        THURSDAY = 3, _("Donnerstag")
+        FRIDAY = 4, _("Freitag")
+
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=200, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    organisers = models.ManyToManyField(User, related_name="organised_series", verbose_name=_("Organisator:innen"))
+    cadence_months = models.PositiveSmallIntegerField(
+        _("Rhythmus in Monaten"), default=3, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    cadence_weekday = models.PositiveSmallIntegerField(
+        _("Wochentag"), choices=Weekday.choices, null=True, blank=True
+    )
+    cadence_week = models.SmallIntegerField(
+        _("Woche im Monat"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("1 bis 4, z. B. 2 für „am 2. Dienstag“."),
+    )
+    default_start_time = models.TimeField(_("übliche Uhrzeit"), default="10:00")
+    default_duration_minutes = models.PositiveSmallIntegerField(
+        _("übliche Dauer in Minuten"), default=120, validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+    default_online_link = models.URLField(_("üblicher Online-Link"), max_length=500, blank=True)
+    report_visibility = models.CharField(
+        _("Sichtbarkeit der Nachberichte"),
+        max_length=20,
+        choices=ReportVisibility.choices,
+        default=ReportVisibility.PARTICIPANTS,
+    )
+    reminder_days = models.JSONField(
+        _("Erinnerungen (Tage vorher)"), default=default_reminder_days, blank=True
+    )
+    comment_days_before = models.PositiveSmallIntegerField(_("Kommentare ab … Tage vorher"), default=14)
+    comment_days_after = models.PositiveSmallIntegerField(_("Kommentare bis … Tage danach"), default=7)
+    last_proposed_for = models.DateField(_("zuletzt vorgeschlagen für"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Austauschreihe")
+        verbose_name_plural = _("Austauschreihen")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Round(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        SCHEDULED = "scheduled", _("geplant")
+        INVITED = "invited", _("Einladungen versandt")
+        HELD = "held", _("durchgeführt")
+        PUBLISHED = "published", _("Nachbericht veröffentlicht")
+        CANCELLED = "cancelled", _("abgesagt")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("Reihe"))
+    number = models.PositiveSmallIntegerField(_("Nummer"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("Titel"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("Beginn"))
+    ends_at = models.DateTimeField(_("Ende"))
+    online_link = models.URLField(_("Online-Link"), max_length=500, blank=True)
+    venue = models.CharField(_("Ort"), max_length=300, blank=True)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    cancel_reason = models.TextField(_("Grund der Absage"), blank=True)
+    calendar_sequence = models.PositiveIntegerField(_("Kalender-Version"), default=0, editable=False)
+    organiser_nudged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Runde")
+        verbose_name_plural = _("Runden")
+        ordering = ["series", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="round_unique_number_in_series"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="round_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.series} – Runde {self.number}"
+
+    @property
+    def calendar_uid(self) -> str:
+        return f"round-{self.pk}@strategie-austausch"
+
+
+class AgendaItem(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("Runde"))
+    clause = models.ForeignKey(Clause, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("Klausel"))
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    carried_from = models.ForeignKey(
+        "MeetingNote",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        verbose_name=_("Wiedervorlage aus"),
+    )
+
+    class Meta:
+        verbose_name = _("Tagesordnungspunkt")
+        verbose_name_plural = _("Tagesordnungspunkte")
+        ordering = ["round", "order", "clause__number"]
+        constraints = [models.UniqueConstraint(fields=["round", "clause"], name="agenda_clause_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.clause}"
+
+
+class Invitation(models.Model):
+    class Rsvp(models.TextChoices):
+        OPEN = "open", _("offen")
+        ACCEPTED = "accepted", _("zugesagt")
+        DECLINED = "declined", _("abgesagt")
+
+    class Delivery(models.TextChoices):
+        PENDING = "pending", _("nicht versandt")
+        QUEUED = "queued", _("in Warteschlange")
+        SENDING = "sending", _("wird versandt")
+        SENT = "sent", _("versandt")
+        FAILED = "failed", _("Zustellung fehlgeschlagen")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Runde"))
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Person"))
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations",
+        verbose_name=_("Organisation"),
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    rsvp = models.CharField(_("Rückmeldung"), max_length=10, choices=Rsvp.choices, default=Rsvp.OPEN)
+    delivery = models.CharField(_("Zustellung"), max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    delivery_error = models.TextField(_("Zustellungsfehler"), blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(_("Zustellversuche"), default=0)
+    sent_sequence = models.IntegerField(_("versandte Kalender-Version"), null=True, blank=True)
+    stand_in_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="stand_ins",
+        verbose_name=_("Vertretung für"),
+    )
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("eingeladen von")
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("eingereiht am"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("geantwortet am"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("teilgenommen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["round", "organisation__name", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="invitation_once_per_person_round")]
+        indexes = [models.Index(fields=["delivery", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.round}"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder for one invitation, for one date of the round: sent at most once."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField(_("Tage vorher"))
+    round_starts_at = models.DateTimeField(_("für Beginn"))
+    sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "days_before", "round_starts_at"], name="reminder_once_per_date"
+            )
+        ]
+
+
+class Comment(models.Model):
+    class Confidentiality(models.TextChoices):
+        QUOTABLE = "quotable", _("zitierfähig mit Organisation")
+        ANONYMISED = "anonymised", _("nur anonymisiert verwendbar")
+        INTERNAL = "internal", _("intern für die Teilnehmenden der Runde")
+
+    class Moderation(models.TextChoices):
+        VISIBLE = "visible", _("sichtbar")
+        HIDDEN = "hidden", _("ausgeblendet")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="comments", verbose_name=_("Tagesordnungspunkt")
+    )
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments", verbose_name=_("Autor:in")
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments",
+        verbose_name=_("Organisation"),
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Antwort auf")
+    )
+    body = models.TextField(_("Text"))
+    confidentiality = models.CharField(
+        _("Vertraulichkeit"), max_length=12, choices=Confidentiality.choices, default=Confidentiality.QUOTABLE
+    )
+    moderation = models.CharField(
+        _("Moderation"), max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE
+    )
+    hidden_reason = models.TextField(_("Grund für das Ausblenden"), blank=True)
+    highlighted = models.BooleanField(_("hervorgehoben"), default=False)
+    created_at = models.DateTimeField(_("geschrieben am"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("bearbeitet am"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("gelöscht am"), null=True, blank=True)
+    reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["agenda_item", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.author or '–'}: {self.body[:50]}"
+
+
+class MeetingNote(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="notes", verbose_name=_("Runde"))
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="notes",
+        verbose_name=_("Tagesordnungspunkt"), help_text=_("Leer für die allgemeine Notiz."),
+    )
+    body = models.TextField(_("Text"), blank=True)
+    is_key_finding = models.BooleanField(_("Kernergebnis"), default=False)
+    is_open_question = models.BooleanField(_("offene Frage (Wiedervorlage)"), default=False)
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Autor:in")
+    )
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Protokollnotiz")
+        verbose_name_plural = _("Protokollnotizen")
+        ordering = ["round", "agenda_item__order", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60] or str(_("(leer)"))
+
+
+class MeetingNoteRevision(models.Model):
+    note = models.ForeignKey(MeetingNote, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(_("Version"))
+    body = models.TextField(_("Text"), blank=True)
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("gespeichert am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Notiz-Version")
+        verbose_name_plural = _("Notiz-Versionen")
+        ordering = ["note", "-version"]
+        constraints = [models.UniqueConstraint(fields=["note", "version"], name="note_revision_unique_version")]
+
+
+def report_upload_to(instance: "FollowUpReport", filename: str) -> str:
+    return f"reports/{instance.round_id}/{filename}"
+
+
+class FollowUpReport(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in Warteschlange")
+        BUILDING = "building", _("wird erstellt")
+        BUILT = "built", _("erstellt")
+        FAILED = "failed", _("fehlgeschlagen")
+        PUBLISHED = "published", _("veröffentlicht")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reports", verbose_name=_("Runde"))
+    version = models.PositiveIntegerField(_("Version"))
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("Fortschritt (%)"), default=0)
+    html = models.TextField(_("HTML"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, max_length=300)
+    error = models.TextField(_("Fehler"), blank=True)
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
+    built_at = models.DateTimeField(_("erstellt am"), null=True, blank=True)
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("Teilnehmende benachrichtigt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Nachbericht")
+        verbose_name_plural = _("Nachberichte")
+        ordering = ["round", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "version"], name="report_unique_version"),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(status="published"), name="report_one_published_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} – Nachbericht v{self.version}"

@@ -1,0 +1,181 @@
+"""One factory per model."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from clauses.models import Clause, Position
+from participants.models import AccountInvitation, Membership, Organisation, Strategy, User
+from rounds.models import (
+    AgendaItem,
+    Comment,
+    FollowUpReport,
+    Invitation,
+    MeetingNote,
+    MeetingNoteRevision,
+    ReminderDelivery,
+    Round,
+    Series,
+)
+
+PASSWORD = "austausch"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save(update_fields=["password"])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Stadt Beispiel {n}")
+    slug = factory.Sequence(lambda n: f"stadt-beispiel-{n}")
+    kind = Organisation.Kind.CITY
+    state = "BY"
+    place = factory.Sequence(lambda n: f"Beispielstadt {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class AccountInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountInvitation
+
+    user = factory.SubFactory(UserFactory, password=None)
+    organisation = factory.SubFactory(OrganisationFactory)
+    token = factory.Sequence(lambda n: f"account-token-{n}")
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.LazyAttribute(lambda o: f"Smart-City-Strategie {o.organisation.name}")
+    adopted_on = datetime.date(2021, 3, 1)
+    url = "https://www.example.org/strategie.pdf"
+    update_cycle_months = 24
+
+
+class ClauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clause
+
+    number = factory.Sequence(lambda n: n + 100)
+    title = factory.Sequence(lambda n: f"Klausel {n}")
+    typical_wording = "Wir beteiligen alle relevanten Akteure."
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    strategy = factory.SubFactory(StrategyFactory)
+    clause = factory.SubFactory(ClauseFactory)
+    status = Position.Status.CONTAINS
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Austauschreihe {n}")
+    slug = factory.Sequence(lambda n: f"reihe-{n}")
+
+    @factory.post_generation
+    def organisers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisers.add(*extracted)
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    series = factory.SubFactory(SeriesFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    online_link = "https://konferenz.example.org/runde"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    round = factory.SubFactory(RoundFactory)
+    clause = factory.SubFactory(ClauseFactory)
+    order = factory.Sequence(lambda n: n)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    round = factory.SubFactory(RoundFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ReminderDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderDelivery
+
+    invitation = factory.SubFactory(InvitationFactory)
+    days_before = 7
+    round_starts_at = factory.LazyAttribute(lambda o: o.invitation.round.starts_at)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    body = factory.Sequence(lambda n: f"Beitrag {n}")
+
+
+class MeetingNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingNote
+
+    round = factory.SubFactory(RoundFactory)
+    body = factory.Sequence(lambda n: f"Notiz {n}")
+
+
+class MeetingNoteRevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingNoteRevision
+
+    note = factory.SubFactory(MeetingNoteFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    body = "Alte Fassung"
+
+
+class FollowUpReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpReport
+
+    round = factory.SubFactory(RoundFactory)
+    version = factory.Sequence(lambda n: n + 1)

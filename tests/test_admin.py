@@ -1,0 +1,84 @@
+"""Every admin page renders for a superuser, with a query count that does not grow with the rows."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = {
+    "participants.user": factories.UserFactory,
+    "participants.organisation": factories.OrganisationFactory,
+    "participants.membership": factories.MembershipFactory,
+    "participants.strategy": factories.StrategyFactory,
+    "participants.accountinvitation": factories.AccountInvitationFactory,
+    "clauses.clause": factories.ClauseFactory,
+    "clauses.position": factories.PositionFactory,
+    "rounds.series": factories.SeriesFactory,
+    "rounds.round": factories.RoundFactory,
+    "rounds.agendaitem": factories.AgendaItemFactory,
+    "rounds.invitation": factories.InvitationFactory,
+    "rounds.reminderdelivery": factories.ReminderDeliveryFactory,
+    "rounds.comment": factories.CommentFactory,
+    "rounds.meetingnote": factories.MeetingNoteFactory,
+    "rounds.meetingnoterevision": factories.MeetingNoteRevisionFactory,
+    "rounds.followupreport": factories.FollowUpReportFactory,
+}
+
+PROJECT_MODELS = sorted(
+    f"{model._meta.app_label}.{model._meta.model_name}"
+    for model in admin.site._registry
+    if model._meta.app_label in {"participants", "clauses", "rounds"}
+)
+
+
+@pytest.fixture
+def superuser_client(client):
+    superuser = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    return client
+
+
+def _url(label: str, view: str, *args) -> str:
+    app, model = label.split(".")
+    return reverse(f"admin:{app}_{model}_{view}", args=args)
+
+
+def test_admin_registers_every_project_model():
+    assert PROJECT_MODELS == sorted(FACTORIES)
+
+
+@pytest.mark.parametrize("label", PROJECT_MODELS)
+def test_admin_changelist_query_count_independent_of_rows(superuser_client, label):
+    FACTORIES[label].create()
+    with CaptureQueriesContext(connection) as one_row:
+        first = superuser_client.get(_url(label, "changelist"))
+    FACTORIES[label].create_batch(19)
+    with CaptureQueriesContext(connection) as twenty_rows:
+        second = superuser_client.get(_url(label, "changelist"))
+
+    assert first.status_code == 200
+    assert second.status_code == 200
+    assert len(twenty_rows) == len(one_row), [q["sql"] for q in twenty_rows.captured_queries]
+
+
+@pytest.mark.parametrize("label", PROJECT_MODELS)
+def test_admin_add_page_renders(superuser_client, label):
+    response = superuser_client.get(_url(label, "add"))
+
+    assert response.status_code == 200
+    assert b'name="_save"' in response.content
+
+
+@pytest.mark.parametrize("label", PROJECT_MODELS)
+def test_admin_change_page_renders(superuser_client, label):
+    obj = FACTORIES[label].create()
+
+    response = superuser_client.get(_url(label, "change", obj.pk))
+
+    assert response.status_code == 200
+    assert b'name="_save"' in response.content
