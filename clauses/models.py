@@ -34,13 +34,19 @@ class Position(models.Model):
         PARTLY = "partly", _("teilweise")
         ABSENT = "absent", _("nicht enthalten")
 
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="positions", verbose_name=_("Strategie"))
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="positions", verbose_name=_("Strategie")
+    )
     clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="positions", verbose_name=_("Klausel"))
     status = models.CharField(_("Umsetzung"), max_length=10, choices=Status.choices)
     quote = models.TextField(_("Zitat"), blank=True)
     page = models.PositiveIntegerField(_("Seite"), null=True, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("zuletzt geändert von"),
     )
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)

@@ -165,9 +165,7 @@ class Strategy(models.Model):
         verbose_name_plural = _("Strategien")
         ordering = ["organisation__name", "-adopted_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(url="") | ~Q(file=""), name="strategy_has_link_or_file"
-            ),
+            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""), name="strategy_has_link_or_file"),
             models.CheckConstraint(
                 condition=Q(update_cycle_months__isnull=True) | Q(update_cycle_months__gte=1),
                 name="strategy_update_cycle_positive",
@@ -187,7 +185,11 @@ class AccountInvitation(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="account_invitation")
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("Organisation"),
     )
     token = models.CharField(max_length=64, unique=True, editable=False)

@@ -109,7 +109,15 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "organisation", "agenda_item", "confidentiality", "moderation", "highlighted", "created_at"]
+    list_display = [
+        "__str__",
+        "organisation",
+        "agenda_item",
+        "confidentiality",
+        "moderation",
+        "highlighted",
+        "created_at",
+    ]
     list_filter = ["confidentiality", "moderation", "highlighted", "agenda_item__round__series"]
     search_fields = ["body", "author__email", "author__full_name", "organisation__name"]
     list_select_related = ["author", "organisation", "agenda_item__round__series", "agenda_item__clause"]

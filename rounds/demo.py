@@ -14,7 +14,7 @@ from participants.models import Membership, Organisation, Strategy, User
 from .models import AgendaItem, Comment, FollowUpReport, Invitation, MeetingNote, Round, Series
 
 BERLIN = ZoneInfo("Europe/Berlin")
-DEMO_PASSWORD = "austausch"
+DEMO_PASSWORD = "austausch"  # nosec B105
 
 ORGANISATIONS = [
     # slug, name, kind, state, place, ags, website, login
@@ -205,7 +205,11 @@ STRATEGIES = {
 
 POSITIONS = {
     "bamberg": {1: ("contains", "Die Strategie baut auf dem ISEK auf.", 12), 4: ("contains", "", 8)},
-    "jena": {1: ("partly", "", None), 2: ("contains", "Orientierung an der Smart City Charta.", 5), 4: ("partly", "", None)},
+    "jena": {
+        1: ("partly", "", None),
+        2: ("contains", "Orientierung an der Smart City Charta.", 5),
+        4: ("partly", "", None),
+    },
     "muenster": {3: ("contains", "Fortschreibung alle zwei Jahre.", 40), 4: ("contains", "", 14)},
     "hafencity": {4: ("absent", "", None)},
 }
@@ -231,10 +235,18 @@ def _strategies(organisations, clauses, representatives) -> None:
 
 
 COMMENTS = [
-    ("jena", "quotable", "Wir haben Bürgerwerkstätten und eine Online-Beteiligung kombiniert; die Wirtschaft kam "
-     "vor allem über die IHK dazu."),
-    ("muenster", "anonymised", "Die Zivilgesellschaft zu erreichen war schwerer als erwartet – wir sollten "
-     "Erfahrungen mit aufsuchender Beteiligung teilen."),
+    (
+        "jena",
+        "quotable",
+        "Wir haben Bürgerwerkstätten und eine Online-Beteiligung kombiniert; die Wirtschaft kam "
+        "vor allem über die IHK dazu.",
+    ),
+    (
+        "muenster",
+        "anonymised",
+        "Die Zivilgesellschaft zu erreichen war schwerer als erwartet – wir sollten "
+        "Erfahrungen mit aufsuchender Beteiligung teilen.",
+    ),
     ("hafencity", "internal", "Als kommunales Unternehmen sind wir eher Ermöglicher als Moderator."),
 ]
 
@@ -284,5 +296,3 @@ def demo_logins_text(logins: dict[str, str]) -> str:
     width = max(len(email) for email in logins)
     lines = [f"  {email.ljust(width)}  {role}" for email, role in logins.items()]
     return "\n".join(["Demo-Zugänge (Passwort für alle: austausch):", *lines])
-
-

@@ -41,9 +41,7 @@ class Series(models.Model):
     cadence_months = models.PositiveSmallIntegerField(
         _("Rhythmus in Monaten"), default=3, validators=[MinValueValidator(1), MaxValueValidator(24)]
     )
-    cadence_weekday = models.PositiveSmallIntegerField(
-        _("Wochentag"), choices=Weekday.choices, null=True, blank=True
-    )
+    cadence_weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=Weekday.choices, null=True, blank=True)
     cadence_week = models.SmallIntegerField(
         _("Woche im Monat"),
         null=True,
@@ -62,9 +60,7 @@ class Series(models.Model):
         choices=ReportVisibility.choices,
         default=ReportVisibility.PARTICIPANTS,
     )
-    reminder_days = models.JSONField(
-        _("Erinnerungen (Tage vorher)"), default=default_reminder_days, blank=True
-    )
+    reminder_days = models.JSONField(_("Erinnerungen (Tage vorher)"), default=default_reminder_days, blank=True)
     comment_days_before = models.PositiveSmallIntegerField(_("Kommentare ab … Tage vorher"), default=14)
     comment_days_after = models.PositiveSmallIntegerField(_("Kommentare bis … Tage danach"), default=7)
     last_proposed_for = models.DateField(_("zuletzt vorgeschlagen für"), null=True, blank=True, editable=False)
@@ -159,7 +155,11 @@ class Invitation(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Runde"))
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Person"))
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
         verbose_name=_("Organisation"),
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -169,7 +169,11 @@ class Invitation(models.Model):
     delivery_attempts = models.PositiveSmallIntegerField(_("Zustellversuche"), default=0)
     sent_sequence = models.IntegerField(_("versandte Kalender-Version"), null=True, blank=True)
     stand_in_for = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="stand_ins",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stand_ins",
         verbose_name=_("Vertretung für"),
     )
     invited_by = models.ForeignKey(
@@ -210,6 +214,9 @@ class ReminderDelivery(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.invitation}: {self.days_before} Tage vorher"
+
 
 class Comment(models.Model):
     class Confidentiality(models.TextChoices):
@@ -228,7 +235,11 @@ class Comment(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments", verbose_name=_("Autor:in")
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
         verbose_name=_("Organisation"),
     )
     parent = models.ForeignKey(
@@ -261,8 +272,13 @@ class Comment(models.Model):
 class MeetingNote(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="notes", verbose_name=_("Runde"))
     agenda_item = models.ForeignKey(
-        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="notes",
-        verbose_name=_("Tagesordnungspunkt"), help_text=_("Leer für die allgemeine Notiz."),
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("Tagesordnungspunkt"),
+        help_text=_("Leer für die allgemeine Notiz."),
     )
     body = models.TextField(_("Text"), blank=True)
     is_key_finding = models.BooleanField(_("Kernergebnis"), default=False)
@@ -295,6 +311,9 @@ class MeetingNoteRevision(models.Model):
         verbose_name_plural = _("Notiz-Versionen")
         ordering = ["note", "-version"]
         constraints = [models.UniqueConstraint(fields=["note", "version"], name="note_revision_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.note} (v{self.version})"
 
 
 def report_upload_to(instance: "FollowUpReport", filename: str) -> str:

@@ -82,7 +82,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "strategy_exchange.urls"
 WSGI_APPLICATION = "strategy_exchange.wsgi.application"
 FORM_RENDERER = "strategy_exchange.forms.KernFormRenderer"
-FORMS_URLFIELD_ASSUME_HTTPS = True
+
 
 TEMPLATES = [
     {
@@ -139,8 +139,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Strategie-Austausch] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105
+    "reset_password_from_key": "20/m/ip",  # nosec B105
     "signup": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -49,7 +49,7 @@ def _url(label: str, view: str, *args) -> str:
 
 
 def test_admin_registers_every_project_model():
-    assert PROJECT_MODELS == sorted(FACTORIES)
+    assert sorted(FACTORIES) == PROJECT_MODELS
 
 
 @pytest.mark.parametrize("label", PROJECT_MODELS)

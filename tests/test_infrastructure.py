@@ -27,7 +27,7 @@ def test_redis_answers_under_ci():
 
 def test_check_deploy_reports_no_issue_with_production_settings():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "a-long-production-secret-key-with-enough-entropy-0123456789abcdefghijklmnop",
         "ALLOWED_HOSTS": "austausch.example.org",

@@ -6,44 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Clause',
+            name="Clause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='Nummer')),
-                ('title', models.CharField(max_length=300, verbose_name='Titel')),
-                ('typical_wording', models.TextField(blank=True, verbose_name='typische Formulierung')),
-                ('explanation', models.TextField(blank=True, verbose_name='Erläuterung')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        unique=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name="Nummer"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="Titel")),
+                ("typical_wording", models.TextField(blank=True, verbose_name="typische Formulierung")),
+                ("explanation", models.TextField(blank=True, verbose_name="Erläuterung")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
             ],
             options={
-                'verbose_name': 'Klausel',
-                'verbose_name_plural': 'Klauseln',
-                'ordering': ['number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='clause_number_positive')],
+                "verbose_name": "Klausel",
+                "verbose_name_plural": "Klauseln",
+                "ordering": ["number"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("number__gte", 1)), name="clause_number_positive")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('contains', 'enthalten'), ('partly', 'teilweise'), ('absent', 'nicht enthalten')], max_length=10, verbose_name='Umsetzung')),
-                ('quote', models.TextField(blank=True, verbose_name='Zitat')),
-                ('page', models.PositiveIntegerField(blank=True, null=True, verbose_name='Seite')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='clauses.clause', verbose_name='Klausel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("contains", "enthalten"), ("partly", "teilweise"), ("absent", "nicht enthalten")],
+                        max_length=10,
+                        verbose_name="Umsetzung",
+                    ),
+                ),
+                ("quote", models.TextField(blank=True, verbose_name="Zitat")),
+                ("page", models.PositiveIntegerField(blank=True, null=True, verbose_name="Seite")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="geändert am")),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="positions",
+                        to="clauses.clause",
+                        verbose_name="Klausel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Umsetzung in der Strategie',
-                'verbose_name_plural': 'Umsetzungen in Strategien',
-                'ordering': ['clause__number'],
+                "verbose_name": "Umsetzung in der Strategie",
+                "verbose_name_plural": "Umsetzungen in Strategien",
+                "ordering": ["clause__number"],
             },
         ),
     ]

@@ -6,32 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clauses', '0001_initial'),
-        ('participants', '0001_initial'),
+        ("clauses", "0001_initial"),
+        ("participants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='position',
-            name='strategy',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='participants.strategy', verbose_name='Strategie'),
+            model_name="position",
+            name="strategy",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="positions",
+                to="participants.strategy",
+                verbose_name="Strategie",
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='zuletzt geändert von'),
+            model_name="position",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="zuletzt geändert von",
+            ),
         ),
         migrations.AddIndex(
-            model_name='position',
-            index=models.Index(fields=['clause', 'status'], name='clauses_pos_clause__ee7fd6_idx'),
+            model_name="position",
+            index=models.Index(fields=["clause", "status"], name="clauses_pos_clause__ee7fd6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('strategy', 'clause'), name='position_unique_strategy_clause'),
+            model_name="position",
+            constraint=models.UniqueConstraint(fields=("strategy", "clause"), name="position_unique_strategy_clause"),
         ),
     ]

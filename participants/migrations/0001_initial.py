@@ -3,132 +3,305 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import participants.models
 from django.conf import settings
 from django.db import migrations, models
 
+import participants.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='E-Mail-Adresse')),
-                ('full_name', models.CharField(blank=True, max_length=200, verbose_name='Name')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='Mitarbeiter:in')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registriert am')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="E-Mail-Adresse")),
+                ("full_name", models.CharField(blank=True, max_length=200, verbose_name="Name")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="Mitarbeiter:in")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="registriert am")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Person',
-                'verbose_name_plural': 'Personen',
-                'ordering': ['full_name', 'email'],
+                "verbose_name": "Person",
+                "verbose_name_plural": "Personen",
+                "ordering": ["full_name", "email"],
             },
             managers=[
-                ('objects', participants.models.UserManager()),
+                ("objects", participants.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('representative', 'Vertreter:in'), ('contact', 'Hauptansprechpartner:in')], default='representative', max_length=20, verbose_name='Rolle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='seit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='Person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("representative", "Vertreter:in"), ("contact", "Hauptansprechpartner:in")],
+                        default="representative",
+                        max_length=20,
+                        verbose_name="Rolle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="seit")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Mitgliedschaft',
-                'verbose_name_plural': 'Mitgliedschaften',
+                "verbose_name": "Mitgliedschaft",
+                "verbose_name_plural": "Mitgliedschaften",
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='Kurzname')),
-                ('kind', models.CharField(choices=[('city', 'Stadt'), ('municipality', 'Gemeinde'), ('district', 'Landkreis'), ('region', 'Region'), ('municipal_company', 'kommunales Unternehmen'), ('company', 'Unternehmen'), ('research', 'Forschung'), ('network', 'Netzwerk'), ('funder', 'Fördermittelgeber')], max_length=30, verbose_name='Art')),
-                ('state', models.CharField(blank=True, choices=[('BW', 'Baden-Württemberg'), ('BY', 'Bayern'), ('BE', 'Berlin'), ('BB', 'Brandenburg'), ('HB', 'Bremen'), ('HH', 'Hamburg'), ('HE', 'Hessen'), ('MV', 'Mecklenburg-Vorpommern'), ('NI', 'Niedersachsen'), ('NW', 'Nordrhein-Westfalen'), ('RP', 'Rheinland-Pfalz'), ('SL', 'Saarland'), ('SN', 'Sachsen'), ('ST', 'Sachsen-Anhalt'), ('SH', 'Schleswig-Holstein'), ('TH', 'Thüringen')], max_length=2, verbose_name='Bundesland')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='Ort')),
-                ('ags', models.CharField(blank=True, help_text='8 Ziffern, z. B. 09461000 für Bamberg.', max_length=8, null=True, unique=True, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'Der AGS besteht aus genau 8 Ziffern.')], verbose_name='Amtlicher Gemeindeschlüssel')),
-                ('website', models.URLField(blank=True, verbose_name='Website')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('members', models.ManyToManyField(related_name='organisations', through='participants.Membership', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="Kurzname")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "Stadt"),
+                            ("municipality", "Gemeinde"),
+                            ("district", "Landkreis"),
+                            ("region", "Region"),
+                            ("municipal_company", "kommunales Unternehmen"),
+                            ("company", "Unternehmen"),
+                            ("research", "Forschung"),
+                            ("network", "Netzwerk"),
+                            ("funder", "Fördermittelgeber"),
+                        ],
+                        max_length=30,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("BW", "Baden-Württemberg"),
+                            ("BY", "Bayern"),
+                            ("BE", "Berlin"),
+                            ("BB", "Brandenburg"),
+                            ("HB", "Bremen"),
+                            ("HH", "Hamburg"),
+                            ("HE", "Hessen"),
+                            ("MV", "Mecklenburg-Vorpommern"),
+                            ("NI", "Niedersachsen"),
+                            ("NW", "Nordrhein-Westfalen"),
+                            ("RP", "Rheinland-Pfalz"),
+                            ("SL", "Saarland"),
+                            ("SN", "Sachsen"),
+                            ("ST", "Sachsen-Anhalt"),
+                            ("SH", "Schleswig-Holstein"),
+                            ("TH", "Thüringen"),
+                        ],
+                        max_length=2,
+                        verbose_name="Bundesland",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="Ort")),
+                (
+                    "ags",
+                    models.CharField(
+                        blank=True,
+                        help_text="8 Ziffern, z. B. 09461000 für Bamberg.",
+                        max_length=8,
+                        null=True,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{8}$", "Der AGS besteht aus genau 8 Ziffern.")
+                        ],
+                        verbose_name="Amtlicher Gemeindeschlüssel",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="Website")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="organisations", through="participants.Membership", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Organisation',
-                'verbose_name_plural': 'Organisationen',
-                'ordering': ['name'],
+                "verbose_name": "Organisation",
+                "verbose_name_plural": "Organisationen",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='participants.organisation', verbose_name='Organisation'),
+            model_name="membership",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="participants.organisation",
+                verbose_name="Organisation",
+            ),
         ),
         migrations.CreateModel(
-            name='AccountInvitation',
+            name="AccountInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='angenommen am')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='account_invitation', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='participants.organisation', verbose_name='Organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="angenommen am")),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="account_invitation",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="participants.organisation",
+                        verbose_name="Organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Konto-Einladung',
-                'verbose_name_plural': 'Konto-Einladungen',
+                "verbose_name": "Konto-Einladung",
+                "verbose_name_plural": "Konto-Einladungen",
             },
         ),
         migrations.CreateModel(
-            name='Strategy',
+            name="Strategy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='Titel')),
-                ('adopted_on', models.DateField(blank=True, null=True, verbose_name='beschlossen am')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='Link')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=participants.models.strategy_upload_to, verbose_name='PDF-Datei')),
-                ('update_cycle_months', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='Aktualisierung alle … Monate')),
-                ('update_reminder_sent_for', models.DateField(blank=True, editable=False, null=True, verbose_name='Aktualisierungserinnerung gesendet für')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strategies', to='participants.organisation', verbose_name='Organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300, verbose_name="Titel")),
+                ("adopted_on", models.DateField(blank=True, null=True, verbose_name="beschlossen am")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="Link")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to=participants.models.strategy_upload_to,
+                        verbose_name="PDF-Datei",
+                    ),
+                ),
+                (
+                    "update_cycle_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="Aktualisierung alle … Monate",
+                    ),
+                ),
+                (
+                    "update_reminder_sent_for",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="Aktualisierungserinnerung gesendet für"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="geändert am")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="strategies",
+                        to="participants.organisation",
+                        verbose_name="Organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Strategie',
-                'verbose_name_plural': 'Strategien',
-                'ordering': ['organisation__name', '-adopted_on'],
+                "verbose_name": "Strategie",
+                "verbose_name_plural": "Strategien",
+                "ordering": ["organisation__name", "-adopted_on"],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['kind', 'state'], name='participant_kind_20c21c_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["kind", "state"], name="participant_kind_20c21c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='membership_unique_person_org'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "organisation"), name="membership_unique_person_org"),
         ),
         migrations.AddConstraint(
-            model_name='strategy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='strategy_has_link_or_file'),
+            model_name="strategy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("url", ""), _negated=True), models.Q(("file", ""), _negated=True), _connector="OR"
+                ),
+                name="strategy_has_link_or_file",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategy',
-            constraint=models.CheckConstraint(condition=models.Q(('update_cycle_months__isnull', True), ('update_cycle_months__gte', 1), _connector='OR'), name='strategy_update_cycle_positive'),
+            model_name="strategy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("update_cycle_months__isnull", True), ("update_cycle_months__gte", 1), _connector="OR"
+                ),
+                name="strategy_update_cycle_positive",
+            ),
         ),
     ]

@@ -2,258 +2,607 @@
 
 import django.core.validators
 import django.db.models.deletion
-import rounds.models
 from django.conf import settings
 from django.db import migrations, models
 
+import rounds.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clauses', '0001_initial'),
-        ('participants', '0001_initial'),
+        ("clauses", "0001_initial"),
+        ("participants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='Nummer')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='Titel')),
-                ('starts_at', models.DateTimeField(verbose_name='Beginn')),
-                ('ends_at', models.DateTimeField(verbose_name='Ende')),
-                ('online_link', models.URLField(blank=True, max_length=500, verbose_name='Online-Link')),
-                ('venue', models.CharField(blank=True, max_length=300, verbose_name='Ort')),
-                ('status', models.CharField(choices=[('draft', 'Entwurf'), ('scheduled', 'geplant'), ('invited', 'Einladungen versandt'), ('held', 'durchgeführt'), ('published', 'Nachbericht veröffentlicht'), ('cancelled', 'abgesagt')], default='draft', max_length=20, verbose_name='Status')),
-                ('cancel_reason', models.TextField(blank=True, verbose_name='Grund der Absage')),
-                ('calendar_sequence', models.PositiveIntegerField(default=0, editable=False, verbose_name='Kalender-Version')),
-                ('organiser_nudged_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="Nummer"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="Titel")),
+                ("starts_at", models.DateTimeField(verbose_name="Beginn")),
+                ("ends_at", models.DateTimeField(verbose_name="Ende")),
+                ("online_link", models.URLField(blank=True, max_length=500, verbose_name="Online-Link")),
+                ("venue", models.CharField(blank=True, max_length=300, verbose_name="Ort")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Entwurf"),
+                            ("scheduled", "geplant"),
+                            ("invited", "Einladungen versandt"),
+                            ("held", "durchgeführt"),
+                            ("published", "Nachbericht veröffentlicht"),
+                            ("cancelled", "abgesagt"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="Status",
+                    ),
+                ),
+                ("cancel_reason", models.TextField(blank=True, verbose_name="Grund der Absage")),
+                (
+                    "calendar_sequence",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="Kalender-Version"),
+                ),
+                ("organiser_nudged_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="geändert am")),
             ],
             options={
-                'verbose_name': 'Runde',
-                'verbose_name_plural': 'Runden',
-                'ordering': ['series', 'number'],
+                "verbose_name": "Runde",
+                "verbose_name_plural": "Runden",
+                "ordering": ["series", "number"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='clauses.clause', verbose_name='Klausel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge")),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agenda_items",
+                        to="clauses.clause",
+                        verbose_name="Klausel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Tagesordnungspunkt',
-                'verbose_name_plural': 'Tagesordnungspunkte',
-                'ordering': ['round', 'order', 'clause__number'],
+                "verbose_name": "Tagesordnungspunkt",
+                "verbose_name_plural": "Tagesordnungspunkte",
+                "ordering": ["round", "order", "clause__number"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=rounds.models.new_token, editable=False, max_length=64, unique=True)),
-                ('rsvp', models.CharField(choices=[('open', 'offen'), ('accepted', 'zugesagt'), ('declined', 'abgesagt')], default='open', max_length=10, verbose_name='Rückmeldung')),
-                ('delivery', models.CharField(choices=[('pending', 'nicht versandt'), ('queued', 'in Warteschlange'), ('sending', 'wird versandt'), ('sent', 'versandt'), ('failed', 'Zustellung fehlgeschlagen')], default='pending', max_length=10, verbose_name='Zustellung')),
-                ('delivery_error', models.TextField(blank=True, verbose_name='Zustellungsfehler')),
-                ('delivery_attempts', models.PositiveSmallIntegerField(default=0, verbose_name='Zustellversuche')),
-                ('sent_sequence', models.IntegerField(blank=True, null=True, verbose_name='versandte Kalender-Version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('queued_at', models.DateTimeField(blank=True, null=True, verbose_name='eingereiht am')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='versandt am')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='geantwortet am')),
-                ('attended_at', models.DateTimeField(blank=True, null=True, verbose_name='teilgenommen')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='eingeladen von')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations', to='participants.organisation', verbose_name='Organisation')),
-                ('stand_in_for', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stand_ins', to='rounds.invitation', verbose_name='Vertretung für')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to=settings.AUTH_USER_MODEL, verbose_name='Person')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='rounds.round', verbose_name='Runde')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "token",
+                    models.CharField(default=rounds.models.new_token, editable=False, max_length=64, unique=True),
+                ),
+                (
+                    "rsvp",
+                    models.CharField(
+                        choices=[("open", "offen"), ("accepted", "zugesagt"), ("declined", "abgesagt")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="Rückmeldung",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("pending", "nicht versandt"),
+                            ("queued", "in Warteschlange"),
+                            ("sending", "wird versandt"),
+                            ("sent", "versandt"),
+                            ("failed", "Zustellung fehlgeschlagen"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="Zustellung",
+                    ),
+                ),
+                ("delivery_error", models.TextField(blank=True, verbose_name="Zustellungsfehler")),
+                ("delivery_attempts", models.PositiveSmallIntegerField(default=0, verbose_name="Zustellversuche")),
+                (
+                    "sent_sequence",
+                    models.IntegerField(blank=True, null=True, verbose_name="versandte Kalender-Version"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                ("queued_at", models.DateTimeField(blank=True, null=True, verbose_name="eingereiht am")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="versandt am")),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="geantwortet am")),
+                ("attended_at", models.DateTimeField(blank=True, null=True, verbose_name="teilgenommen")),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="eingeladen von",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations",
+                        to="participants.organisation",
+                        verbose_name="Organisation",
+                    ),
+                ),
+                (
+                    "stand_in_for",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="stand_ins",
+                        to="rounds.invitation",
+                        verbose_name="Vertretung für",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Person",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="rounds.round",
+                        verbose_name="Runde",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Einladung',
-                'verbose_name_plural': 'Einladungen',
-                'ordering': ['round', 'organisation__name', 'user__full_name'],
+                "verbose_name": "Einladung",
+                "verbose_name_plural": "Einladungen",
+                "ordering": ["round", "organisation__name", "user__full_name"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingNote',
+            name="MeetingNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(blank=True, verbose_name='Text')),
-                ('is_key_finding', models.BooleanField(default=False, verbose_name='Kernergebnis')),
-                ('is_open_question', models.BooleanField(default=False, verbose_name='offene Frage (Wiedervorlage)')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='Version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
-                ('agenda_item', models.ForeignKey(blank=True, help_text='Leer für die allgemeine Notiz.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='rounds.agendaitem', verbose_name='Tagesordnungspunkt')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Autor:in')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='rounds.round', verbose_name='Runde')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(blank=True, verbose_name="Text")),
+                ("is_key_finding", models.BooleanField(default=False, verbose_name="Kernergebnis")),
+                ("is_open_question", models.BooleanField(default=False, verbose_name="offene Frage (Wiedervorlage)")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="Version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="geändert am")),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leer für die allgemeine Notiz.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="rounds.agendaitem",
+                        verbose_name="Tagesordnungspunkt",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Autor:in",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="rounds.round",
+                        verbose_name="Runde",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Protokollnotiz',
-                'verbose_name_plural': 'Protokollnotizen',
-                'ordering': ['round', 'agenda_item__order', 'created_at', 'id'],
+                "verbose_name": "Protokollnotiz",
+                "verbose_name_plural": "Protokollnotizen",
+                "ordering": ["round", "agenda_item__order", "created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='carried_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_to', to='rounds.meetingnote', verbose_name='Wiedervorlage aus'),
+            model_name="agendaitem",
+            name="carried_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="carried_to",
+                to="rounds.meetingnote",
+                verbose_name="Wiedervorlage aus",
+            ),
         ),
         migrations.CreateModel(
-            name='FollowUpReport',
+            name="FollowUpReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='Version')),
-                ('status', models.CharField(choices=[('queued', 'in Warteschlange'), ('building', 'wird erstellt'), ('built', 'erstellt'), ('failed', 'fehlgeschlagen'), ('published', 'veröffentlicht')], default='queued', max_length=10, verbose_name='Status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='Fortschritt (%)')),
-                ('html', models.TextField(blank=True, verbose_name='HTML')),
-                ('pdf', models.FileField(blank=True, max_length=300, upload_to=rounds.models.report_upload_to, verbose_name='PDF')),
-                ('error', models.TextField(blank=True, verbose_name='Fehler')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angefordert am')),
-                ('built_at', models.DateTimeField(blank=True, null=True, verbose_name='erstellt am')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='veröffentlicht am')),
-                ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='Teilnehmende benachrichtigt am')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='rounds.round', verbose_name='Runde')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(verbose_name="Version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "in Warteschlange"),
+                            ("building", "wird erstellt"),
+                            ("built", "erstellt"),
+                            ("failed", "fehlgeschlagen"),
+                            ("published", "veröffentlicht"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="Status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="Fortschritt (%)")),
+                ("html", models.TextField(blank=True, verbose_name="HTML")),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True, max_length=300, upload_to=rounds.models.report_upload_to, verbose_name="PDF"
+                    ),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="Fehler")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angefordert am")),
+                ("built_at", models.DateTimeField(blank=True, null=True, verbose_name="erstellt am")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="veröffentlicht am")),
+                (
+                    "notified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Teilnehmende benachrichtigt am"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="rounds.round",
+                        verbose_name="Runde",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Nachbericht',
-                'verbose_name_plural': 'Nachberichte',
-                'ordering': ['round', '-version'],
+                "verbose_name": "Nachbericht",
+                "verbose_name_plural": "Nachberichte",
+                "ordering": ["round", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='rounds.round', verbose_name='Runde'),
+            model_name="agendaitem",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agenda_items",
+                to="rounds.round",
+                verbose_name="Runde",
+            ),
         ),
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='Titel')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='Kurzname')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('cadence_months', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(24)], verbose_name='Rhythmus in Monaten')),
-                ('cadence_weekday', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'Montag'), (1, 'Dienstag'), (2, 'Mittwoch'), (3, 'Donnerstag'), (4, 'Freitag')], null=True, verbose_name='Wochentag')),
-                ('cadence_week', models.SmallIntegerField(blank=True, help_text='1 bis 4, z. B. 2 für „am 2. Dienstag“.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='Woche im Monat')),
-                ('default_start_time', models.TimeField(default='10:00', verbose_name='übliche Uhrzeit')),
-                ('default_duration_minutes', models.PositiveSmallIntegerField(default=120, validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(600)], verbose_name='übliche Dauer in Minuten')),
-                ('default_online_link', models.URLField(blank=True, max_length=500, verbose_name='üblicher Online-Link')),
-                ('report_visibility', models.CharField(choices=[('participants', 'nur Teilnehmende'), ('public', 'öffentlich')], default='participants', max_length=20, verbose_name='Sichtbarkeit der Nachberichte')),
-                ('reminder_days', models.JSONField(blank=True, default=rounds.models.default_reminder_days, verbose_name='Erinnerungen (Tage vorher)')),
-                ('comment_days_before', models.PositiveSmallIntegerField(default=14, verbose_name='Kommentare ab … Tage vorher')),
-                ('comment_days_after', models.PositiveSmallIntegerField(default=7, verbose_name='Kommentare bis … Tage danach')),
-                ('last_proposed_for', models.DateField(blank=True, editable=False, null=True, verbose_name='zuletzt vorgeschlagen für')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('organisers', models.ManyToManyField(related_name='organised_series', to=settings.AUTH_USER_MODEL, verbose_name='Organisator:innen')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="Titel")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="Kurzname")),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                (
+                    "cadence_months",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                        verbose_name="Rhythmus in Monaten",
+                    ),
+                ),
+                (
+                    "cadence_weekday",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(0, "Montag"), (1, "Dienstag"), (2, "Mittwoch"), (3, "Donnerstag"), (4, "Freitag")],
+                        null=True,
+                        verbose_name="Wochentag",
+                    ),
+                ),
+                (
+                    "cadence_week",
+                    models.SmallIntegerField(
+                        blank=True,
+                        help_text="1 bis 4, z. B. 2 für „am 2. Dienstag“.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="Woche im Monat",
+                    ),
+                ),
+                ("default_start_time", models.TimeField(default="10:00", verbose_name="übliche Uhrzeit")),
+                (
+                    "default_duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=120,
+                        validators=[
+                            django.core.validators.MinValueValidator(15),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="übliche Dauer in Minuten",
+                    ),
+                ),
+                (
+                    "default_online_link",
+                    models.URLField(blank=True, max_length=500, verbose_name="üblicher Online-Link"),
+                ),
+                (
+                    "report_visibility",
+                    models.CharField(
+                        choices=[("participants", "nur Teilnehmende"), ("public", "öffentlich")],
+                        default="participants",
+                        max_length=20,
+                        verbose_name="Sichtbarkeit der Nachberichte",
+                    ),
+                ),
+                (
+                    "reminder_days",
+                    models.JSONField(
+                        blank=True,
+                        default=rounds.models.default_reminder_days,
+                        verbose_name="Erinnerungen (Tage vorher)",
+                    ),
+                ),
+                (
+                    "comment_days_before",
+                    models.PositiveSmallIntegerField(default=14, verbose_name="Kommentare ab … Tage vorher"),
+                ),
+                (
+                    "comment_days_after",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="Kommentare bis … Tage danach"),
+                ),
+                (
+                    "last_proposed_for",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="zuletzt vorgeschlagen für"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                (
+                    "organisers",
+                    models.ManyToManyField(
+                        related_name="organised_series", to=settings.AUTH_USER_MODEL, verbose_name="Organisator:innen"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Austauschreihe',
-                'verbose_name_plural': 'Austauschreihen',
-                'ordering': ['title'],
+                "verbose_name": "Austauschreihe",
+                "verbose_name_plural": "Austauschreihen",
+                "ordering": ["title"],
             },
         ),
         migrations.AddField(
-            model_name='round',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rounds', to='rounds.series', verbose_name='Reihe'),
+            model_name="round",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rounds",
+                to="rounds.series",
+                verbose_name="Reihe",
+            ),
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='Text')),
-                ('confidentiality', models.CharField(choices=[('quotable', 'zitierfähig mit Organisation'), ('anonymised', 'nur anonymisiert verwendbar'), ('internal', 'intern für die Teilnehmenden der Runde')], default='quotable', max_length=12, verbose_name='Vertraulichkeit')),
-                ('moderation', models.CharField(choices=[('visible', 'sichtbar'), ('hidden', 'ausgeblendet')], default='visible', max_length=10, verbose_name='Moderation')),
-                ('hidden_reason', models.TextField(blank=True, verbose_name='Grund für das Ausblenden')),
-                ('highlighted', models.BooleanField(default=False, verbose_name='hervorgehoben')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='geschrieben am')),
-                ('edited_at', models.DateTimeField(blank=True, null=True, verbose_name='bearbeitet am')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True, verbose_name='gelöscht am')),
-                ('reply_notified_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('agenda_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='rounds.agendaitem', verbose_name='Tagesordnungspunkt')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to=settings.AUTH_USER_MODEL, verbose_name='Autor:in')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to='participants.organisation', verbose_name='Organisation')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='rounds.comment', verbose_name='Antwort auf')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(verbose_name="Text")),
+                (
+                    "confidentiality",
+                    models.CharField(
+                        choices=[
+                            ("quotable", "zitierfähig mit Organisation"),
+                            ("anonymised", "nur anonymisiert verwendbar"),
+                            ("internal", "intern für die Teilnehmenden der Runde"),
+                        ],
+                        default="quotable",
+                        max_length=12,
+                        verbose_name="Vertraulichkeit",
+                    ),
+                ),
+                (
+                    "moderation",
+                    models.CharField(
+                        choices=[("visible", "sichtbar"), ("hidden", "ausgeblendet")],
+                        default="visible",
+                        max_length=10,
+                        verbose_name="Moderation",
+                    ),
+                ),
+                ("hidden_reason", models.TextField(blank=True, verbose_name="Grund für das Ausblenden")),
+                ("highlighted", models.BooleanField(default=False, verbose_name="hervorgehoben")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="geschrieben am")),
+                ("edited_at", models.DateTimeField(blank=True, null=True, verbose_name="bearbeitet am")),
+                ("deleted_at", models.DateTimeField(blank=True, null=True, verbose_name="gelöscht am")),
+                ("reply_notified_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="rounds.agendaitem",
+                        verbose_name="Tagesordnungspunkt",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Autor:in",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comments",
+                        to="participants.organisation",
+                        verbose_name="Organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="rounds.comment",
+                        verbose_name="Antwort auf",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Kommentar',
-                'verbose_name_plural': 'Kommentare',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['agenda_item', 'created_at'], name='rounds_comm_agenda__4cf8bd_idx')],
+                "verbose_name": "Kommentar",
+                "verbose_name_plural": "Kommentare",
+                "ordering": ["created_at", "id"],
+                "indexes": [models.Index(fields=["agenda_item", "created_at"], name="rounds_comm_agenda__4cf8bd_idx")],
             },
         ),
         migrations.CreateModel(
-            name='MeetingNoteRevision',
+            name="MeetingNoteRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='Version')),
-                ('body', models.TextField(blank=True, verbose_name='Text')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='gespeichert am')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='rounds.meetingnote')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(verbose_name="Version")),
+                ("body", models.TextField(blank=True, verbose_name="Text")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="gespeichert am")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="rounds.meetingnote"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Notiz-Version',
-                'verbose_name_plural': 'Notiz-Versionen',
-                'ordering': ['note', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('note', 'version'), name='note_revision_unique_version')],
+                "verbose_name": "Notiz-Version",
+                "verbose_name_plural": "Notiz-Versionen",
+                "ordering": ["note", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("note", "version"), name="note_revision_unique_version")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReminderDelivery',
+            name="ReminderDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days_before', models.PositiveSmallIntegerField(verbose_name='Tage vorher')),
-                ('round_starts_at', models.DateTimeField(verbose_name='für Beginn')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='versandt am')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='rounds.invitation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("days_before", models.PositiveSmallIntegerField(verbose_name="Tage vorher")),
+                ("round_starts_at", models.DateTimeField(verbose_name="für Beginn")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="versandt am")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="rounds.invitation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Erinnerung',
-                'verbose_name_plural': 'Erinnerungen',
-                'constraints': [models.UniqueConstraint(fields=('invitation', 'days_before', 'round_starts_at'), name='reminder_once_per_date')],
+                "verbose_name": "Erinnerung",
+                "verbose_name_plural": "Erinnerungen",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("invitation", "days_before", "round_starts_at"), name="reminder_once_per_date"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['delivery', 'queued_at'], name='rounds_invi_deliver_a22f77_idx'),
+            model_name="invitation",
+            index=models.Index(fields=["delivery", "queued_at"], name="rounds_invi_deliver_a22f77_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('round', 'user'), name='invitation_once_per_person_round'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(fields=("round", "user"), name="invitation_once_per_person_round"),
         ),
         migrations.AddConstraint(
-            model_name='followupreport',
-            constraint=models.UniqueConstraint(fields=('round', 'version'), name='report_unique_version'),
+            model_name="followupreport",
+            constraint=models.UniqueConstraint(fields=("round", "version"), name="report_unique_version"),
         ),
         migrations.AddConstraint(
-            model_name='followupreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('round',), name='report_one_published_per_round'),
+            model_name="followupreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")), fields=("round",), name="report_one_published_per_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('round', 'clause'), name='agenda_clause_once_per_round'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(fields=("round", "clause"), name="agenda_clause_once_per_round"),
         ),
         migrations.AddIndex(
-            model_name='round',
-            index=models.Index(fields=['status', 'starts_at'], name='rounds_roun_status_f5ee26_idx'),
+            model_name="round",
+            index=models.Index(fields=["status", "starts_at"], name="rounds_roun_status_f5ee26_idx"),
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.UniqueConstraint(fields=('series', 'number'), name='round_unique_number_in_series'),
+            model_name="round",
+            constraint=models.UniqueConstraint(fields=("series", "number"), name="round_unique_number_in_series"),
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='round_ends_after_start'),
+            model_name="round",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="round_ends_after_start"
+            ),
         ),
     ]

@@ -30,7 +30,9 @@ def test_load_demo_data_creates_series_with_three_rounds():
     series = Series.objects.get(slug="klauseln-smart-city-strategien")
     rounds = list(series.rounds.order_by("number").values_list("number", "status"))
     assert rounds == [(1, Round.Status.PUBLISHED), (2, Round.Status.HELD), (3, Round.Status.DRAFT)]
-    round2_orgs = set(Round.objects.get(series=series, number=2).invitations.values_list("organisation__name", flat=True))
+    round2_orgs = set(
+        Round.objects.get(series=series, number=2).invitations.values_list("organisation__name", flat=True)
+    )
     assert round2_orgs == {"Stadt Bamberg", "Stadt Jena", "Stadt Münster", "EDAG Group", "HafenCity Hamburg GmbH"}
 
 

@@ -1,0 +1,92 @@
+"""Who may do what with series, rounds and their discussion. The one place for these decisions.
+
+Views, templates and admin call these predicates. Convention: an object the user may not see
+answers 404 (``get_*_or_404`` helpers below); an object they may see but not act on answers 403.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from participants.models import User
+
+from .models import Invitation, Round, Series
+
+AnyUser = User | AnonymousUser
+
+
+def is_staff(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_organiser(user: AnyUser) -> bool:
+    """Organises at least one series (or is staff)."""
+    if not user.is_authenticated:
+        return False
+    return is_staff(user) or user.organised_series.exists()
+
+
+def is_organiser_of(user: AnyUser, series: Series) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_staff(user):
+        return True
+    return series.organisers.filter(pk=user.pk).exists()
+
+
+def can_manage_round(user: AnyUser, round_: Round) -> bool:
+    return is_organiser_of(user, round_.series)
+
+
+def invitation_for(user: AnyUser, round_: Round) -> Invitation | None:
+    if not user.is_authenticated:
+        return None
+    return Invitation.objects.filter(round=round_, user=user).first()
+
+
+def is_invited(user: AnyUser, round_: Round) -> bool:
+    return user.is_authenticated and Invitation.objects.filter(round=round_, user=user).exists()
+
+
+def can_view_round(user: AnyUser, round_: Round) -> bool:
+    """Invitees and organisers see a round and its discussion."""
+    return can_manage_round(user, round_) or is_invited(user, round_)
+
+
+def visible_rounds(user: AnyUser) -> QuerySet[Round]:
+    """Rounds the user may open: invited to, or organiser of the series (all for staff)."""
+    if not user.is_authenticated:
+        return Round.objects.none()
+    if is_staff(user):
+        return Round.objects.all()
+    return Round.objects.filter(Q(invitations__user=user) | Q(series__organisers=user)).distinct()
+
+
+def managed_series(user: AnyUser) -> QuerySet[Series]:
+    if not user.is_authenticated:
+        return Series.objects.none()
+    if is_staff(user):
+        return Series.objects.all()
+    return Series.objects.filter(organisers=user)
+
+
+def get_managed_series_or_404(user: AnyUser, **lookup) -> Series:
+    series = managed_series(user).filter(**lookup).first()
+    if series is None:
+        raise Http404
+    return series
+
+
+def get_managed_round_or_404(user: AnyUser, **lookup) -> Round:
+    """A round of a series the user organises; anything else is 404 (it is not theirs to see)."""
+    round_ = Round.objects.select_related("series").filter(series__in=managed_series(user), **lookup).first()
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def get_visible_round_or_404(user: AnyUser, **lookup) -> Round:
+    round_ = visible_rounds(user).select_related("series").filter(**lookup).first()
+    if round_ is None:
+        raise Http404
+    return round_

@@ -1,0 +1,1 @@
+"""Organiser pages: dashboard, series, rounds, agenda, invitations, notes, reports, organisations."""
