@@ -1,0 +1,3 @@
+"""Tasks: see rounds/tasks/__init__.py."""
+
+__all__: list[str] = []
