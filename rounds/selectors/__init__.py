@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import AgendaItem, Round, Series
+from rounds.models import AgendaItem, Round, Series
 
 
 def series_overview() -> QuerySet[Series]:
