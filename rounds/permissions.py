@@ -10,7 +10,7 @@ from django.http import Http404
 
 from participants.models import User
 
-from .models import Invitation, Round, Series
+from .models import FollowUpReport, Invitation, Round, Series
 
 AnyUser = User | AnonymousUser
 
@@ -51,6 +51,39 @@ def is_invited(user: AnyUser, round_: Round) -> bool:
 def can_view_round(user: AnyUser, round_: Round) -> bool:
     """Invitees and organisers see a round and its discussion."""
     return can_manage_round(user, round_) or is_invited(user, round_)
+
+
+def can_comment(user: AnyUser, round_: Round) -> bool:
+    """Invitees and organisers take part in a round's discussion (the comment window is checked by the service)."""
+    return bool(user.is_authenticated and user.is_active) and can_view_round(user, round_)
+
+
+def can_moderate(user: AnyUser, round_: Round) -> bool:
+    """Hide, show again and highlight comments: the series' organisers (and staff)."""
+    return can_manage_round(user, round_)
+
+
+def is_series_participant(user: AnyUser, series: Series) -> bool:
+    return user.is_authenticated and Invitation.objects.filter(round__series=series, user=user).exists()
+
+
+def report_is_published(round_: Round) -> bool:
+    return FollowUpReport.objects.filter(round=round_, status=FollowUpReport.Status.PUBLISHED).exists()
+
+
+def can_view_comments(user: AnyUser, round_: Round) -> bool:
+    """The full discussion (all levels, with person and organisation): invitees and organisers."""
+    return can_view_round(user, round_)
+
+
+def can_view_published_comments(user: AnyUser, round_: Round) -> bool:
+    """After the report is published, people outside the round see the comments that may be quoted or used
+    anonymised, as the series' report visibility says: everyone (public) or the series' participants."""
+    if not report_is_published(round_):
+        return False
+    if round_.series.report_visibility == Series.ReportVisibility.PUBLIC:
+        return True
+    return is_series_participant(user, round_.series)
 
 
 def visible_rounds(user: AnyUser) -> QuerySet[Round]:
