@@ -70,8 +70,8 @@ CLAUSES = [
         "Zivilgesellschaft und dem Konzern Kommune beteiligt.",
         "Vom Regieren zur Governance: Die Verwaltung moderiert und ermöglicht, statt allein zu entscheiden.",
     ),
-    (5, "Klausel § 5 (Titel durch die Organisator:innen)", "", ""),
-    (6, "Klausel § 6 (Titel durch die Organisator:innen)", "", ""),
+    (5, "Titel noch offen", "", ""),
+    (6, "Titel noch offen", "", ""),
 ]
 
 

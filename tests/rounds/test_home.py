@@ -25,3 +25,9 @@ def test_home_in_english_after_language_switch(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
 
     assert '<html lang="en"' in response.content.decode()
+
+
+def test_home_stays_german_for_english_browser(client):
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+
+    assert '<html lang="de"' in response.content.decode()
