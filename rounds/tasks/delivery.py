@@ -1,13 +1,26 @@
-"""Invitation delivery tasks."""
+"""Invitation delivery tasks: ids in, the delivery service does the work."""
 
 from celery import shared_task
 
 from rounds.services import delivery
 
 
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def send_invitation(self, invitation_id: int) -> bool:
+    """Send one invitation, calendar update or cancellation; retry later after a temporary failure.
+
+    The number of attempts is bounded by the invitation's stored ``delivery_attempts``, not by this
+    task's retry counter, so duplicates and the sweep cannot stretch it.
+    """
+    try:
+        return delivery.invitation_deliver(invitation_id=invitation_id)
+    except delivery.DeliveryDeferred as exc:
+        raise self.retry(countdown=exc.countdown, exc=exc) from exc
+
+
 @shared_task
-def send_invitation(invitation_id: int) -> None:
-    delivery.invitation_deliver(invitation_id=invitation_id)
+def sweep_deliveries() -> dict[str, int]:
+    return delivery.deliveries_sweep()
 
 
-__all__ = ["send_invitation"]
+__all__ = ["send_invitation", "sweep_deliveries"]

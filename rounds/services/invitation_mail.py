@@ -1,0 +1,79 @@
+"""The invitation email in its three forms: invitation, changed date (update) and cancellation."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils import timezone
+
+from rounds.calendar import METHOD_CANCEL, METHOD_REQUEST, invitation_ics_attachment
+from rounds.models import Invitation, Round
+from strategy_exchange.mail import build_email
+
+KIND_INVITATION = "invitation"
+KIND_UPDATE = "update"
+KIND_CANCEL = "cancel"
+TEMPLATES = {
+    KIND_INVITATION: "emails/invitation",
+    KIND_UPDATE: "emails/invitation_update",
+    KIND_CANCEL: "emails/invitation_cancel",
+}
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
+
+
+def message_kind(*, invitation: Invitation) -> str | None:
+    """What this invitee gets now; None for an invitation to a cancelled round that never went out."""
+    if invitation.round.status == Round.Status.CANCELLED:
+        return KIND_CANCEL if invitation.sent_sequence is not None else None
+    return KIND_INVITATION if invitation.sent_sequence is None else KIND_UPDATE
+
+
+def signup_url(*, user) -> str | None:
+    """The sign-up link for a person invited by email who has no password yet."""
+    if user.has_usable_password():
+        return None
+    account_invitation = getattr(user, "account_invitation", None)
+    if account_invitation is None or account_invitation.accepted_at:
+        return None
+    path = reverse("participants:invitation_signup", kwargs={"token": account_invitation.token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def round_email_context(*, round_: Round) -> dict:
+    """Series, number, local date and time, venue and agenda (with each clause's typical wording)."""
+    return {
+        "round": round_,
+        "series": round_.series,
+        "starts_at": timezone.localtime(round_.starts_at),
+        "ends_at": timezone.localtime(round_.ends_at),
+        "agenda_items": list(round_.agenda_items.select_related("clause").order_by("order", "clause__number")),
+    }
+
+
+def invitation_context(*, invitation: Invitation) -> dict:
+    from rounds.services import rsvp  # here: rsvp imports delivery, which imports this module
+
+    accepted = invitation.rsvp == Invitation.Rsvp.ACCEPTED
+    return {
+        **round_email_context(round_=invitation.round),
+        "invitation": invitation,
+        "user": invitation.user,
+        "organisation": invitation.organisation,
+        "accepted": accepted,
+        "declined": invitation.rsvp == Invitation.Rsvp.DECLINED,
+        "online_link": invitation.round.online_link if accepted else "",
+        "accept_url": rsvp.rsvp_url(invitation=invitation, answer="accept"),
+        "decline_url": rsvp.rsvp_url(invitation=invitation, answer="decline"),
+        "signup_url": signup_url(user=invitation.user),
+        "privacy_url": f"{settings.SITE_URL}{reverse('privacy')}",
+    }
+
+
+def invitation_message(*, invitation: Invitation, kind: str) -> EmailMultiAlternatives:
+    method = METHOD_CANCEL if kind == KIND_CANCEL else METHOD_REQUEST
+    return build_email(
+        template_prefix=TEMPLATES[kind],
+        context=invitation_context(invitation=invitation),
+        to=[invitation.user.email],
+        attachments=[invitation_ics_attachment(invitation=invitation, method=method)],
+        headers=AUTOMATIC,
+    )
