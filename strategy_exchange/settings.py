@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "rounds.middleware.RequireMfaForOrganisersMiddleware",
 ]
 
 ROOT_URLCONF = "strategy_exchange.urls"
