@@ -1,9 +1,13 @@
 from django.urls import include, path
 
-from .views import home
+from .views import home, privacy
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("datenschutz/meine-daten/", privacy.my_data, name="my_data"),
+    path("datenschutz/meine-daten.json", privacy.my_data_download, name="my_data_download"),
+    path("datenschutz/konto-loeschen/", privacy.account_delete, name="account_delete"),
+    path("reihen/<slug:slug>/teilnehmende.csv", privacy.participants_export, name="participants_export"),
     path("orga/", include("rounds.urls_organiser")),
     path("", include("rounds.urls_participant")),
 ]

@@ -1,0 +1,93 @@
+"""Data protection (DSGVO): a person's data export and the deletion of their account.
+
+Comments stay in their threads and in published reports, attributed to "ehemalige:r Vertreter:in
+(<Organisation>)"; name and email address leave the database with the account.
+"""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from clauses.models import Position
+from participants.models import User
+from rounds.models import Comment, Invitation, MeetingNote
+
+
+def _iso(value: datetime.datetime | datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """Everything stored about the person, as JSON-serialisable data (Art. 15 and 20 DSGVO)."""
+    memberships = user.memberships.select_related("organisation").order_by("organisation__name")
+    invitations = Invitation.objects.filter(user=user).select_related("round__series", "organisation")
+    comments = Comment.objects.filter(author=user).select_related("agenda_item__round__series", "agenda_item__clause")
+    notes = MeetingNote.objects.filter(author=user).select_related("round__series")
+    positions = Position.objects.filter(updated_by=user).select_related("strategy__organisation", "clause")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "person": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "memberships": [
+            {"organisation": m.organisation.name, "role": m.role, "since": _iso(m.created_at)} for m in memberships
+        ],
+        "organised_series": list(user.organised_series.values_list("title", flat=True)),
+        "invitations": [
+            {
+                "series": i.round.series.title,
+                "round": i.round.number,
+                "starts_at": _iso(i.round.starts_at),
+                "organisation": i.organisation.name if i.organisation else None,
+                "rsvp": i.rsvp,
+                "sent_at": _iso(i.sent_at),
+                "responded_at": _iso(i.responded_at),
+                "attended": i.attended_at is not None,
+            }
+            for i in invitations
+        ],
+        "comments": [
+            {
+                "series": c.agenda_item.round.series.title,
+                "round": c.agenda_item.round.number,
+                "clause": c.agenda_item.clause.number,
+                "body": c.body,
+                "confidentiality": c.confidentiality,
+                "created_at": _iso(c.created_at),
+                "edited_at": _iso(c.edited_at),
+                "deleted_at": _iso(c.deleted_at),
+            }
+            for c in comments
+        ],
+        "meeting_notes": [
+            {"series": n.round.series.title, "round": n.round.number, "body": n.body, "updated_at": _iso(n.updated_at)}
+            for n in notes
+        ],
+        "positions_edited": [
+            {
+                "organisation": p.strategy.organisation.name,
+                "clause": p.clause.number,
+                "status": p.status,
+                "quote": p.quote,
+                "updated_at": _iso(p.updated_at),
+            }
+            for p in positions
+        ],
+    }
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Erase the person. Their comments keep text and organisation; the author link becomes empty."""
+    Comment.objects.filter(author=user, organisation__isnull=True).update(organisation=_only_organisation(user))
+    user.delete()
+
+
+def _only_organisation(user: User):
+    membership = user.memberships.select_related("organisation").first()
+    return membership.organisation if membership else None

@@ -1,0 +1,76 @@
+"""Data protection pages: download one's data, delete one's account, organisers' participant lists."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rounds import permissions
+from rounds.forms.privacy import AccountDeleteForm
+from rounds.models import Invitation
+from rounds.services import privacy
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "rounds/privacy/my_data.html")
+
+
+@login_required
+@require_GET
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    data = privacy.personal_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        privacy.account_delete(user=user)
+        messages.success(request, _("Ihr Konto wurde gelöscht."))
+        return redirect("home")
+    return render(request, "rounds/privacy/account_delete.html", {"form": form})
+
+
+@login_required
+@require_GET
+def participants_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """CSV of the people invited to the rounds of one series – only for its organisers."""
+    series = permissions.get_managed_series_or_404(request.user, slug=slug)
+    invitations = (
+        Invitation.objects.filter(round__series=series)
+        .select_related("round", "user", "organisation")
+        .order_by("round__number", "organisation__name", "user__full_name")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="teilnehmende-{series.slug}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Runde"), _("Organisation"), _("Name"), _("E-Mail"), _("Rückmeldung"), _("teilgenommen")])
+    for invitation in invitations:
+        writer.writerow(
+            [
+                invitation.round.number,
+                invitation.organisation.name if invitation.organisation else "",
+                invitation.user.get_full_name(),
+                invitation.user.email,
+                invitation.get_rsvp_display(),
+                _("ja") if invitation.attended_at else _("nein"),
+            ]
+        )
+    return response

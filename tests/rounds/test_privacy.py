@@ -1,0 +1,118 @@
+import json
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from participants.models import User
+from rounds.models import Comment
+from rounds.services import privacy
+from tests.factories import (
+    AgendaItemFactory,
+    CommentFactory,
+    InvitationFactory,
+    MembershipFactory,
+    SeriesFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _all_text_columns() -> str:
+    """Every text value in every table, to prove a person's name and email are gone."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from introspection
+            chunks.extend(str(value) for row in cursor.fetchall() for value in row if isinstance(value, str))
+    return "\n".join(chunks)
+
+
+def test_personal_data_export_contains_own_comments_and_invitations(client):
+    membership = MembershipFactory(organisation__name="Stadt Jena")
+    user = membership.user
+    invitation = InvitationFactory(user=user, organisation=membership.organisation)
+    CommentFactory(
+        author=user,
+        organisation=membership.organisation,
+        body="Mein Beitrag",
+        agenda_item=AgendaItemFactory(round=invitation.round),
+    )
+    client.force_login(user)
+
+    response = client.get(reverse("my_data_download"))
+
+    data = json.loads(response.content)
+    assert response.headers["Content-Disposition"] == 'attachment; filename="meine-daten.json"'
+    assert data["person"]["email"] == user.email
+    assert [m["organisation"] for m in data["memberships"]] == ["Stadt Jena"]
+    assert [c["body"] for c in data["comments"]] == ["Mein Beitrag"]
+    assert [i["round"] for i in data["invitations"]] == [invitation.round.number]
+
+
+def test_personal_data_export_excludes_other_peoples_comments():
+    user = UserFactory()
+    CommentFactory(body="Fremder Beitrag")
+
+    data = privacy.personal_data_export(user=user)
+
+    assert data["comments"] == []
+
+
+def test_account_delete_wrong_email_refused_with_message(client):
+    user = UserFactory(email="jena@example.org")
+    client.force_login(user)
+
+    response = client.post(reverse("account_delete"), {"confirm_email": "falsch@example.org"})
+
+    assert "Die E-Mail-Adresse stimmt nicht mit Ihrem Konto überein." in response.content.decode()
+    assert 'value="falsch@example.org"' in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_account_delete_keeps_comments_and_erases_name_and_email(client):
+    membership = MembershipFactory(
+        user__email="wegzug@example.org", user__full_name="Erika Wegzug", organisation__name="Stadt Jena"
+    )
+    user = membership.user
+    item = AgendaItemFactory()
+    InvitationFactory(round=item.round, user=user, organisation=membership.organisation)
+    other = CommentFactory(agenda_item=item, body="Frage an alle")
+    comment = CommentFactory(agenda_item=item, author=user, organisation=membership.organisation, body="Unser Weg")
+    reply = CommentFactory(
+        agenda_item=item, author=user, organisation=membership.organisation, parent=other, body="Antwort von uns"
+    )
+    client.force_login(user)
+
+    response = client.post(reverse("account_delete"), {"confirm_email": "wegzug@example.org"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert list(
+        Comment.objects.filter(pk__in=[comment.pk, reply.pk]).values_list("body", "author", "organisation__name")
+    ) == [
+        ("Unser Weg", None, "Stadt Jena"),
+        ("Antwort von uns", None, "Stadt Jena"),
+    ]
+    everything = _all_text_columns()
+    assert "wegzug@example.org" not in everything
+    assert "Erika Wegzug" not in everything
+
+
+def test_participants_export_only_for_organisers_of_the_series(client):
+    organiser = UserFactory()
+    series = SeriesFactory(organisers=[organiser])
+    InvitationFactory(round__series=series, user__email="teilnahme@example.org", organisation__name="Stadt Jena")
+    other_organiser = UserFactory()
+    SeriesFactory(organisers=[other_organiser])
+
+    client.force_login(other_organiser)
+    foreign = client.get(reverse("participants_export", args=[series.slug]))
+    client.force_login(organiser)
+    own = client.get(reverse("participants_export", args=[series.slug]))
+
+    assert foreign.status_code == 404
+    rows = own.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "Runde;Organisation;Name;E-Mail;Rückmeldung;teilgenommen"
+    assert rows[1].split(";")[1:4] == ["Stadt Jena", rows[1].split(";")[2], "teilnahme@example.org"]
