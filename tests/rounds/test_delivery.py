@@ -1,0 +1,395 @@
+import datetime
+import email
+import smtplib
+
+import icalendar
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from rounds.models import Invitation, Round
+from rounds.selectors.delivery import round_delivery_progress
+from rounds.services.delivery import (
+    deliveries_sweep,
+    invitation_deliver,
+    invitations_enqueue,
+    retry_countdown,
+    round_calendar_changed,
+)
+from rounds.services.delivery_errors import classify_send_error
+from rounds.services.rsvp import rsvp_url
+from rounds.tasks.delivery import send_invitation
+from tests import mailbackends
+from tests.factories import (
+    AccountInvitationFactory,
+    AgendaItemFactory,
+    ClauseFactory,
+    InvitationFactory,
+    OrganisationFactory,
+    RoundFactory,
+)
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 5, 4, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def failing_mail(settings):
+    settings.EMAIL_BACKEND = "tests.mailbackends.FailingBackend"
+    mailbackends.FAILURES.clear()
+    yield mailbackends.FAILURES
+    mailbackends.FAILURES.clear()
+
+
+@pytest.fixture
+def round_():
+    round_ = RoundFactory(status=Round.Status.INVITED, series__title="Klauseln der Smart-City-Strategien", number=2)
+    AgendaItemFactory(
+        round=round_,
+        clause=ClauseFactory(
+            number=4,
+            title="Beteiligung aller relevanten Akteure",
+            typical_wording="Für die Erstellung der Strategie haben wir alle relevanten Akteure beteiligt.",
+        ),
+    )
+    return round_
+
+
+def send(invitations, capture) -> int:
+    with capture(execute=True):
+        return invitations_enqueue(invitation_ids=[i.pk for i in invitations])
+
+
+def ics_of(message) -> icalendar.Calendar:
+    parsed = email.message_from_bytes(message.message().as_bytes())
+    parts = [part for part in parsed.walk() if part.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    return icalendar.Calendar.from_ical(parts[0].get_payload(decode=True))
+
+
+def test_invitations_enqueue_sends_each_invitation_once(round_, django_capture_on_commit_callbacks):
+    invitations = InvitationFactory.create_batch(3, round=round_)
+
+    queued = send(invitations, django_capture_on_commit_callbacks)
+
+    assert queued == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(i.user.email for i in invitations)
+    assert {i.delivery for i in Invitation.objects.all()} == {Invitation.Delivery.SENT}
+    assert [i.delivery_attempts for i in Invitation.objects.all()] == [1, 1, 1]
+
+
+def test_invitations_enqueue_again_queues_nothing(round_, django_capture_on_commit_callbacks):
+    invitations = InvitationFactory.create_batch(2, round=round_)
+    send(invitations, django_capture_on_commit_callbacks)
+
+    queued_again = send(invitations, django_capture_on_commit_callbacks)
+
+    assert queued_again == 0
+    assert len(mail.outbox) == 2
+
+
+def test_invitation_deliver_repeated_or_retried_task_sends_once(round_, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_)
+    send([invitation], django_capture_on_commit_callbacks)
+
+    second = invitation_deliver(invitation_id=invitation.pk)
+    send_invitation.delay(invitation.pk)
+    send_invitation.apply(args=[invitation.pk])
+
+    assert second is False
+    assert len(mail.outbox) == 1
+
+
+def test_invitation_deliver_missing_invitation_is_quiet():
+    assert send_invitation.apply(args=[987654]).get() is False
+
+
+def test_invitation_email_names_series_date_agenda_and_links(round_, django_capture_on_commit_callbacks):
+    round_.starts_at = datetime.datetime(2026, 6, 16, 8, 0, tzinfo=datetime.UTC)
+    round_.ends_at = round_.starts_at + datetime.timedelta(hours=2)
+    round_.save()
+    invitation = InvitationFactory(round=round_, organisation=OrganisationFactory(name="Stadt Jena"))
+
+    send([invitation], django_capture_on_commit_callbacks)
+
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert message.subject == "Einladung: Klauseln der Smart-City-Strategien, Runde 2 am 16. Juni 2026"
+    assert "Dienstag, 16. Juni 2026, 10:00–12:00 Uhr" in message.body
+    assert "§ 4 Beteiligung aller relevanten Akteure" in message.body
+    assert "alle relevanten Akteure beteiligt" in html
+    assert f"Zusagen: {rsvp_url(invitation=invitation, answer='accept')}" in message.body
+    assert f"Absagen: {rsvp_url(invitation=invitation, answer='decline')}" in message.body
+    assert "als Vertreter:in von Stadt Jena" in message.body
+    assert "konferenz.example.org" not in message.body
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_invitation_email_carries_request_ics(round_, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_)
+
+    send([invitation], django_capture_on_commit_callbacks)
+
+    calendar = ics_of(mail.outbox[0])
+    event = calendar.walk("VEVENT")[0]
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(event["UID"]) == round_.calendar_uid
+    assert str(event["ATTENDEE"]) == f"mailto:{invitation.user.email}"
+    assert Invitation.objects.get().sent_sequence == 0
+
+
+def test_invitation_email_accepted_contains_online_link(round_, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_, rsvp=Invitation.Rsvp.ACCEPTED)
+
+    send([invitation], django_capture_on_commit_callbacks)
+
+    assert "https://konferenz.example.org/runde" in mail.outbox[0].body
+
+
+def test_invitation_email_without_password_contains_signup_link(round_, django_capture_on_commit_callbacks):
+    account = AccountInvitationFactory(token="signup-token-1")
+    invitation = InvitationFactory(round=round_, user=account.user)
+
+    send([invitation], django_capture_on_commit_callbacks)
+
+    assert "signup-token-1" in mail.outbox[0].body
+
+
+def test_invitation_deliver_temporary_failure_queues_again_with_reason(
+    round_, failing_mail, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(round=round_)
+    failing_mail[invitation.user.email] = [mailbackends.temporary(451)]
+
+    with time_machine.travel(NOW, tick=False):
+        send([invitation], django_capture_on_commit_callbacks)
+
+    invitation.refresh_from_db()
+    assert invitation.delivery == Invitation.Delivery.QUEUED
+    assert invitation.delivery_attempts == 1
+    assert (
+        invitation.delivery_error
+        == "Vorübergehender Fehler, neuer Versuch folgt: Mailserver 451: 4.3.0 Try again later"
+    )
+    assert invitation.queued_at == NOW + datetime.timedelta(seconds=30)
+    assert mail.outbox == []
+
+
+def sweep_later(capture, minutes: int) -> None:
+    with time_machine.travel(NOW + datetime.timedelta(minutes=minutes), tick=False), capture(execute=True):
+        deliveries_sweep()
+
+
+def test_invitation_deliver_temporary_failures_then_sent_once(round_, failing_mail, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_)
+    failing_mail[invitation.user.email] = [mailbackends.temporary(451), ConnectionRefusedError()]
+    with time_machine.travel(NOW, tick=False):
+        send([invitation], django_capture_on_commit_callbacks)
+
+    sweep_later(django_capture_on_commit_callbacks, minutes=10)
+    sweep_later(django_capture_on_commit_callbacks, minutes=20)
+    sweep_later(django_capture_on_commit_callbacks, minutes=30)
+
+    invitation.refresh_from_db()
+    assert invitation.delivery == Invitation.Delivery.SENT
+    assert invitation.delivery_attempts == 3
+    assert invitation.delivery_error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_invitation_deliver_temporary_failure_bounded(
+    round_, failing_mail, settings, django_capture_on_commit_callbacks
+):
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    invitation = InvitationFactory(round=round_)
+    failing_mail[invitation.user.email] = [mailbackends.temporary(421) for _ in range(5)]
+    with time_machine.travel(NOW, tick=False):
+        send([invitation], django_capture_on_commit_callbacks)
+
+    for minutes in (10, 20, 30, 40):
+        sweep_later(django_capture_on_commit_callbacks, minutes=minutes)
+
+    invitation.refresh_from_db()
+    assert invitation.delivery == Invitation.Delivery.FAILED
+    assert invitation.delivery_attempts == 3
+    assert (
+        invitation.delivery_error == "Nach mehreren Versuchen nicht zustellbar: Mailserver 421: 4.3.0 Try again later"
+    )
+    assert mail.outbox == []
+
+
+def test_invitation_deliver_permanent_failure_marks_failed_with_reason(
+    round_, failing_mail, django_capture_on_commit_callbacks
+):
+    bad, good = InvitationFactory(round=round_), InvitationFactory(round=round_)
+    failing_mail[bad.user.email] = [mailbackends.refused(bad.user.email, 550)]
+
+    send([bad, good], django_capture_on_commit_callbacks)
+
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert bad.delivery == Invitation.Delivery.FAILED
+    assert bad.delivery_attempts == 1
+    assert "550" in bad.delivery_error
+    assert good.delivery == Invitation.Delivery.SENT
+    assert [m.to for m in mail.outbox] == [[good.user.email]]
+
+
+def test_invitations_enqueue_failed_invitation_can_be_sent_again(
+    round_, failing_mail, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(round=round_)
+    failing_mail[invitation.user.email] = [smtplib.SMTPDataError(554, b"Rejected")]
+    send([invitation], django_capture_on_commit_callbacks)
+
+    queued = send([invitation], django_capture_on_commit_callbacks)
+
+    invitation.refresh_from_db()
+    assert queued == 1
+    assert invitation.delivery == Invitation.Delivery.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_round_calendar_changed_sends_one_update_per_sequence(round_, django_capture_on_commit_callbacks):
+    sent = InvitationFactory.create_batch(2, round=round_)
+    pending = InvitationFactory(round=round_)
+    send(sent, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    round_.starts_at += datetime.timedelta(days=7)
+    round_.ends_at += datetime.timedelta(days=7)
+    round_.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = round_calendar_changed(round_=round_)
+    for invitation in sent:
+        invitation_deliver(invitation_id=invitation.pk)
+
+    assert queued == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(i.user.email for i in sent)
+    assert mail.outbox[0].subject.startswith("Geändert:")
+    event = ics_of(mail.outbox[0]).walk("VEVENT")[0]
+    assert str(event["UID"]) == round_.calendar_uid
+    assert event["SEQUENCE"] == 1
+    assert set(Invitation.objects.filter(pk__in=[i.pk for i in sent]).values_list("sent_sequence", flat=True)) == {1}
+    pending.refresh_from_db()
+    assert pending.delivery == Invitation.Delivery.PENDING
+
+
+def test_round_calendar_changed_cancelled_sends_cancel(round_, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_)
+    send([invitation], django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    round_.status = Round.Status.CANCELLED
+    round_.cancel_reason = "Krankheitsbedingt abgesagt."
+    round_.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        round_calendar_changed(round_=round_)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("Abgesagt:")
+    assert "Krankheitsbedingt abgesagt." in mail.outbox[0].body
+    calendar = ics_of(mail.outbox[0])
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert calendar.walk("VEVENT")[0]["SEQUENCE"] == 1
+
+
+def test_invitation_deliver_cancelled_round_never_sent_stays_unsent(round_, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_)
+    Invitation.objects.filter(pk=invitation.pk).update(delivery=Invitation.Delivery.QUEUED)
+    Round.objects.filter(pk=round_.pk).update(status=Round.Status.CANCELLED)
+
+    delivered = invitation_deliver(invitation_id=invitation.pk)
+
+    invitation.refresh_from_db()
+    assert delivered is False
+    assert invitation.delivery == Invitation.Delivery.PENDING
+    assert mail.outbox == []
+
+
+def test_deliveries_sweep_requeues_stuck_and_resets_dead_claims(round_, django_capture_on_commit_callbacks):
+    with time_machine.travel(NOW, tick=False):
+        old = NOW - datetime.timedelta(minutes=30)
+        recent = NOW - datetime.timedelta(minutes=1)
+        stuck_queued = InvitationFactory(round=round_, delivery=Invitation.Delivery.QUEUED, queued_at=old)
+        stuck_sending = InvitationFactory(round=round_, delivery=Invitation.Delivery.SENDING, queued_at=old)
+        fresh_queued = InvitationFactory(round=round_, delivery=Invitation.Delivery.QUEUED, queued_at=recent)
+        busy_sending = InvitationFactory(round=round_, delivery=Invitation.Delivery.SENDING, queued_at=recent)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            result = deliveries_sweep()
+
+    assert result == {"reset_sending": 1, "requeued": 1, "calendar_updates": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([stuck_queued.user.email, stuck_sending.user.email])
+    states = dict(Invitation.objects.values_list("pk", "delivery"))
+    assert states[fresh_queued.pk] == Invitation.Delivery.QUEUED
+    assert states[busy_sending.pk] == Invitation.Delivery.SENDING
+
+
+def test_deliveries_sweep_queues_calendar_updates_missed_by_a_race(round_, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_, delivery=Invitation.Delivery.SENT, sent_sequence=0)
+    Round.objects.filter(pk=round_.pk).update(calendar_sequence=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = deliveries_sweep()
+
+    invitation.refresh_from_db()
+    assert result["calendar_updates"] == 1
+    assert invitation.sent_sequence == 2
+    assert ics_of(mail.outbox[0]).walk("VEVENT")[0]["SEQUENCE"] == 2
+
+
+def test_round_delivery_progress_counts_states(round_, django_assert_num_queries):
+    InvitationFactory.create_batch(2, round=round_, delivery=Invitation.Delivery.SENT)
+    InvitationFactory(round=round_, delivery=Invitation.Delivery.FAILED, delivery_error="550")
+    InvitationFactory(round=round_, delivery=Invitation.Delivery.QUEUED)
+
+    with django_assert_num_queries(1):
+        progress = round_delivery_progress(round_)
+
+    assert progress == {
+        "pending": 0,
+        "queued": 1,
+        "sending": 0,
+        "sent": 2,
+        "failed": 1,
+        "total": 4,
+        "done": 3,
+        "percent": 75,
+    }
+
+
+@pytest.mark.parametrize(
+    ("exc", "temporary"),
+    [
+        (smtplib.SMTPResponseException(451, b"later"), True),
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (ConnectionRefusedError(111, "refused"), True),
+        (TimeoutError(), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"busy")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"unknown")}), False),
+        (smtplib.SMTPDataError(554, b"spam"), False),
+        (ValueError("bug"), None),
+    ],
+)
+def test_classify_send_error(exc, temporary):
+    assert classify_send_error(exc)[0] is temporary
+
+
+def test_retry_countdown_grows_exponentially_and_is_capped(settings):
+    settings.DELIVERY_RETRY_BASE_SECONDS = 30
+    settings.DELIVERY_RETRY_MAX_SECONDS = 200
+
+    assert [retry_countdown(attempts=n) for n in range(1, 6)] == [30, 60, 120, 200, 200]
+
+
+def test_invitation_queued_at_is_set_when_enqueued(round_, django_capture_on_commit_callbacks):
+    invitation = InvitationFactory(round=round_)
+    with time_machine.travel(NOW, tick=False):
+        invitations_enqueue(invitation_ids=[invitation.pk])
+
+    invitation.refresh_from_db()
+    assert invitation.delivery == Invitation.Delivery.QUEUED
+    assert invitation.queued_at == NOW
+    assert timezone.is_aware(invitation.queued_at)
