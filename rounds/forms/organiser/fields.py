@@ -1,0 +1,63 @@
+"""Shared date and time fields: a round lies on one day, from a start to an end time (Europe/Berlin)."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+def date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=_("Datum"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum ein, z. B. 14.04.2026.")},
+        **kwargs,
+    )
+
+
+def time_field(label, **kwargs) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+        error_messages={"invalid": _("Bitte geben Sie eine gültige Uhrzeit ein, z. B. 10:00.")},
+        **kwargs,
+    )
+
+
+def url_field(label, **kwargs) -> forms.URLField:
+    return forms.URLField(
+        label=label,
+        assume_scheme="https",
+        max_length=500,
+        required=False,
+        error_messages={"invalid": _("Bitte geben Sie eine gültige Internetadresse ein, z. B. https://…")},
+        **kwargs,
+    )
+
+
+class DateTimeRangeMixin:
+    """Adds ``date``, ``start_time`` and ``end_time``; ``cleaned_data`` then holds ``starts_at`` and ``ends_at``."""
+
+    def add_range_fields(self, *, starts_at: datetime.datetime | None, ends_at: datetime.datetime | None) -> None:
+        tz = ZoneInfo(settings.TIME_ZONE)
+        self.fields["date"] = date_field()
+        self.fields["start_time"] = time_field(_("Beginn"))
+        self.fields["end_time"] = time_field(_("Ende"))
+        if starts_at and ends_at:
+            self.initial.setdefault("date", starts_at.astimezone(tz).date())
+            self.initial.setdefault("start_time", starts_at.astimezone(tz).time().replace(second=0, microsecond=0))
+            self.initial.setdefault("end_time", ends_at.astimezone(tz).time().replace(second=0, microsecond=0))
+
+    def clean_range(self, cleaned_data: dict) -> dict:
+        day, start, end = cleaned_data.get("date"), cleaned_data.get("start_time"), cleaned_data.get("end_time")
+        if day and start and end:
+            tz = ZoneInfo(settings.TIME_ZONE)
+            cleaned_data["starts_at"] = datetime.datetime.combine(day, start, tzinfo=tz)
+            cleaned_data["ends_at"] = datetime.datetime.combine(day, end, tzinfo=tz)
+            if end <= start:
+                self.add_error("end_time", _("Das Ende muss nach dem Beginn liegen."))
+        return cleaned_data

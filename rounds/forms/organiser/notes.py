@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rounds.models import AgendaItem, MeetingNote, Round
+
+
+class NoteForm(forms.Form):
+    """One note; ``slot`` names the form on the page (``n<pk>`` for a note, ``i<pk>`` or ``allg`` for a new one)."""
+
+    note = forms.ModelChoiceField(queryset=MeetingNote.objects.none(), required=False, widget=forms.HiddenInput)
+    agenda_item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    body = forms.CharField(
+        label=_("Notiz (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Wird beim Tippen und beim Verlassen des Feldes automatisch gespeichert."),
+    )
+    is_key_finding = forms.BooleanField(label=_("Kernergebnis (für den Nachbericht)"), required=False)
+    is_open_question = forms.BooleanField(label=_("offene Frage (Wiedervorlage in der nächsten Runde)"), required=False)
+
+    def __init__(self, *args, round_: Round, slot: str, save_url: str, general: bool = False, **kwargs):
+        super().__init__(*args, prefix=slot, **kwargs)
+        self.slot = slot
+        self.fields["note"].queryset = round_.notes.all()
+        self.fields["agenda_item"].queryset = round_.agenda_items.all()
+        if general:
+            del self.fields["is_open_question"]
+        htmx = {
+            "hx-post": save_url,
+            "hx-include": "closest form",
+            "hx-target": f"#{slot}-status",
+            "hx-swap": "innerHTML",
+            "hx-sync": "closest form:queue last",
+        }
+        self.fields["body"].widget.attrs.update(
+            htmx, **{"hx-trigger": "keyup changed delay:1500ms, blur", "data-autosave": "true"}
+        )
+        for name in ("is_key_finding", "is_open_question"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(htmx, **{"hx-trigger": "change"})
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "note": data["note"],
+            "agenda_item": data["agenda_item"],
+            "body": data["body"],
+            "is_key_finding": data["is_key_finding"],
+            "is_open_question": data.get("is_open_question", False),
+            "base_version": data["version"],
+        }

@@ -1,0 +1,271 @@
+"""Read queries of the organiser pages. Each returns everything its page needs in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clauses.models import Clause, Position
+from participants.models import Membership, Organisation, User
+from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
+from rounds.permissions import managed_series
+
+S = Round.Status
+D = Invitation.Delivery
+
+
+def with_counts(rounds: QuerySet[Round]) -> QuerySet[Round]:
+    """RSVP, delivery, agenda and note counts as annotations."""
+    return rounds.annotate(
+        invited_count=Count("invitations", distinct=True),
+        accepted_count=Count("invitations", filter=Q(invitations__rsvp="accepted"), distinct=True),
+        declined_count=Count("invitations", filter=Q(invitations__rsvp="declined"), distinct=True),
+        open_count=Count("invitations", filter=Q(invitations__rsvp="open"), distinct=True),
+        pending_count=Count("invitations", filter=Q(invitations__delivery=D.PENDING), distinct=True),
+        failed_count=Count("invitations", filter=Q(invitations__delivery=D.FAILED), distinct=True),
+        attended_count=Count("invitations", filter=Q(invitations__attended_at__isnull=False), distinct=True),
+        agenda_count=Count("agenda_items", distinct=True),
+        note_count=Count("notes", filter=~Q(notes__body=""), distinct=True),
+    )
+
+
+@dataclass
+class Task:
+    round: Round
+    label: str
+    url_name: str
+
+
+def _task_for(round_: Round, now) -> Task | None:
+    ended = round_.ends_at <= now
+    if round_.status in (S.DRAFT, S.SCHEDULED) and not round_.agenda_count:
+        return Task(round_, _("Tagesordnung fehlt"), "orga:agenda")
+    if round_.status == S.DRAFT and not ended:
+        return Task(round_, _("Runde planen (Tagesordnung festlegen)"), "orga:round_detail")
+    if round_.status == S.SCHEDULED and not ended:
+        return Task(round_, _("Einladungen noch nicht versandt"), "orga:invitations")
+    if round_.status == S.INVITED and not ended and (round_.pending_count or round_.failed_count):
+        return Task(round_, _("Einladungen offen oder nicht zustellbar"), "orga:invitations")
+    if round_.status in (S.SCHEDULED, S.INVITED) and ended:
+        return Task(round_, _("Als durchgeführt markieren"), "orga:round_detail")
+    if round_.status == S.HELD and not round_.note_count:
+        return Task(round_, _("Protokollnotizen fehlen"), "orga:notes")
+    if round_.status == S.HELD:
+        return Task(round_, _("Nachbericht noch nicht veröffentlicht"), "orga:report")
+    return None
+
+
+def dashboard(*, user: User) -> dict:
+    now = timezone.now()
+    series = managed_series(user).annotate(round_count=Count("rounds")).order_by("title")
+    rounds = list(
+        with_counts(Round.objects.filter(series__in=managed_series(user)))
+        .exclude(status__in=[S.CANCELLED, S.PUBLISHED])
+        .select_related("series")
+        .order_by("starts_at")
+    )
+    upcoming = [r for r in rounds if r.starts_at >= now]
+    tasks = [task for task in (_task_for(r, now) for r in rounds) if task]
+    return {"series_list": list(series), "upcoming": upcoming, "tasks": tasks}
+
+
+def _participating(round_: Round) -> list[Organisation]:
+    seen: dict[int, Organisation] = {}
+    held = round_.status in (S.HELD, S.PUBLISHED)
+    for invitation in round_.invitations.all():
+        if invitation.organisation is None:
+            continue
+        if (held and invitation.attended_at) or (not held and invitation.rsvp != Invitation.Rsvp.DECLINED):
+            seen.setdefault(invitation.organisation.pk, invitation.organisation)
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def series_rounds(*, series: Series) -> list[Round]:
+    """Every round of the series with its clauses and participating organisations."""
+    rounds = list(
+        with_counts(series.rounds.all())
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("clause").order_by("order")),
+            Prefetch("invitations", queryset=Invitation.objects.select_related("organisation")),
+        )
+        .order_by("-number")
+    )
+    for round_ in rounds:
+        round_.participating = _participating(round_)
+    return rounds
+
+
+def round_detail(*, round_: Round) -> Round:
+    return (
+        with_counts(Round.objects.filter(pk=round_.pk))
+        .select_related("series")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("clause").order_by("order"))
+        )
+        .get()
+    )
+
+
+def agenda_items(*, round_: Round) -> list[AgendaItem]:
+    """The agenda in order; each item knows the earlier rounds of the series that discussed its clause."""
+    items = list(
+        round_.agenda_items.select_related("clause", "carried_from__round")
+        .annotate(comment_count=Count("comments", distinct=True))
+        .order_by("order", "clause__number")
+    )
+    earlier = (
+        AgendaItem.objects.filter(round__series_id=round_.series_id, clause__in=[i.clause_id for i in items])
+        .exclude(round=round_)
+        .exclude(round__status=S.CANCELLED)
+        .select_related("round")
+        .order_by("round__number")
+    )
+    by_clause: dict[int, list[Round]] = {}
+    for item in earlier:
+        by_clause.setdefault(item.clause_id, []).append(item.round)
+    for item in items:
+        item.earlier_rounds = by_clause.get(item.clause_id, [])
+    return items
+
+
+def clause_suggestions(*, round_: Round, limit: int = 10) -> QuerySet[Clause]:
+    """Clauses the series has not covered yet in any (not cancelled) round."""
+    covered = AgendaItem.objects.filter(clause=OuterRef("pk"), round__series_id=round_.series_id).exclude(
+        round__status=S.CANCELLED
+    )
+    return Clause.objects.filter(~Exists(covered)).order_by("number")[:limit]
+
+
+def clause_search(*, round_: Round, query: str, limit: int = 20) -> QuerySet[Clause]:
+    """Library clauses by number ("4", "§ 4") or title, not already on the agenda."""
+    query = query.strip().lstrip("§").strip()
+    clauses = Clause.objects.exclude(agenda_items__round=round_)
+    if not query:
+        return clauses.none()
+    condition = Q(title__icontains=query)
+    if query.isdigit():
+        condition |= Q(number=int(query))
+    return clauses.filter(condition).order_by("number")[:limit]
+
+
+def open_questions(*, series: Series, exclude_round: Round | None = None) -> QuerySet[MeetingNote]:
+    """Open questions of the series that no round has taken up yet ("Wiedervorlage")."""
+    notes = (
+        MeetingNote.objects.filter(round__series=series, is_open_question=True, agenda_item__isnull=False)
+        .exclude(round__status=S.CANCELLED)
+        .filter(~Exists(AgendaItem.objects.filter(carried_from=OuterRef("pk")).exclude(round__status=S.CANCELLED)))
+        .select_related("round", "agenda_item__clause")
+        .order_by("round__number", "agenda_item__order", "pk")
+    )
+    if exclude_round is not None:
+        notes = notes.exclude(round=exclude_round)
+    return notes
+
+
+def invitation_rows(*, round_: Round) -> list[Invitation]:
+    return list(
+        round_.invitations.select_related(
+            "user", "organisation", "stand_in_for__user", "user__account_invitation"
+        ).order_by("organisation__name", "user__full_name", "user__email")
+    )
+
+
+def invitation_summary(rows: list[Invitation]) -> dict[str, int]:
+    summary = {"total": len(rows), "accepted": 0, "declined": 0, "open": 0, "pending": 0, "in_flight": 0, "failed": 0}
+    for row in rows:
+        summary[row.rsvp] += 1
+        if row.delivery == D.PENDING:
+            summary["pending"] += 1
+        elif row.delivery in (D.QUEUED, D.SENDING):
+            summary["in_flight"] += 1
+        elif row.delivery == D.FAILED:
+            summary["failed"] += 1
+    return summary
+
+
+def invitable_organisations() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.annotate(member_count=Count("memberships", filter=Q(memberships__user__is_active=True)))
+        .filter(member_count__gt=0)
+        .order_by("name")
+    )
+
+
+def people_search(*, round_: Round, query: str, limit: int = 20) -> QuerySet[User]:
+    """Active people by name, email or organisation, not yet invited to the round."""
+    query = query.strip()
+    if len(query) < 2:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(full_name__icontains=query) | Q(email__icontains=query) | Q(organisations__name__icontains=query))
+        .exclude(invitations__round=round_)
+        .prefetch_related("organisations")
+        .distinct()
+        .order_by("full_name", "email")[:limit]
+    )
+
+
+def stand_in_candidates(*, invitation: Invitation) -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True, memberships__organisation_id=invitation.organisation_id)
+        .exclude(invitations__round_id=invitation.round_id)
+        .order_by("full_name", "email")
+    )
+
+
+def notes_by_item(*, round_: Round) -> tuple[list[AgendaItem], list[MeetingNote]]:
+    """The agenda items with their notes, and the general notes (without agenda item)."""
+    notes = MeetingNote.objects.select_related("author").order_by("created_at", "pk")
+    items = list(
+        round_.agenda_items.select_related("clause")
+        .prefetch_related(Prefetch("notes", queryset=notes))
+        .order_by("order", "clause__number")
+    )
+    general = list(notes.filter(round=round_, agenda_item__isnull=True))
+    return items, general
+
+
+def reports(*, round_: Round) -> list[FollowUpReport]:
+    return list(round_.reports.select_related("requested_by").order_by("-version"))
+
+
+def organisation_search(*, query: str = "", kind: str = "") -> QuerySet[Organisation]:
+    organisations = Organisation.objects.annotate(member_count=Count("memberships", distinct=True)).order_by("name")
+    query = query.strip()
+    if query:
+        organisations = organisations.filter(Q(name__icontains=query) | Q(place__icontains=query))
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations
+
+
+def organisation_history(*, organisation: Organisation, user: User) -> dict:
+    """Members, the organisation's invitations in the series the user runs, and the positions of its strategies."""
+    members = list(organisation.memberships.select_related("user").order_by("user__full_name", "user__email"))
+    invitations = list(
+        Invitation.objects.filter(organisation=organisation, round__series__in=managed_series(user))
+        .select_related("round__series", "user")
+        .order_by("-round__starts_at", "user__full_name")
+    )
+    positions = list(
+        Position.objects.filter(strategy__organisation=organisation)
+        .select_related("clause", "strategy")
+        .order_by("clause__number")
+    )
+    rounds: dict[int, dict] = {}
+    for invitation in invitations:
+        entry = rounds.setdefault(invitation.round_id, {"round": invitation.round, "people": [], "attended": False})
+        entry["people"].append(invitation)
+        entry["attended"] = entry["attended"] or invitation.attended_at is not None
+    return {
+        "members": members,
+        "rounds": list(rounds.values()),
+        "positions": positions,
+        "strategies": list(organisation.strategies.order_by("-adopted_on")),
+    }
+
+
+def membership_for(*, organisation: Organisation, pk: int) -> Membership | None:
+    return organisation.memberships.select_related("user").filter(pk=pk).first()

@@ -1,0 +1,89 @@
+"""The agenda of a round: clauses from the library, a new clause in place, order, removal."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from clauses.models import Clause
+from rounds.models import AgendaItem, MeetingNote, Round
+from strategy_exchange.errors import DomainError
+
+EDITABLE = (Round.Status.DRAFT, Round.Status.SCHEDULED, Round.Status.INVITED)
+
+
+def _check_editable(round_: Round) -> None:
+    if round_.status not in EDITABLE:
+        raise DomainError("Die Tagesordnung einer Runde, die stattgefunden hat oder abgesagt ist, ist abgeschlossen.")
+
+
+def _renumber(round_: Round) -> None:
+    for index, item in enumerate(round_.agenda_items.order_by("order", "clause__number", "pk"), start=1):
+        if item.order != index:
+            AgendaItem.objects.filter(pk=item.pk).update(order=index)
+
+
+@transaction.atomic
+def agenda_add_clause(*, round_: Round, clause: Clause, carried_from: MeetingNote | None = None) -> AgendaItem:
+    """Put a clause at the end of the agenda. A clause is on an agenda at most once."""
+    _check_editable(round_)
+    if round_.agenda_items.filter(clause=clause).exists():
+        raise DomainError(f"§ {clause.number} steht bereits auf der Tagesordnung.", field="clause")
+    order = (round_.agenda_items.aggregate(o=Max("order"))["o"] or 0) + 1
+    try:
+        with transaction.atomic():
+            return AgendaItem.objects.create(round=round_, clause=clause, order=order, carried_from=carried_from)
+    except IntegrityError:
+        raise DomainError(f"§ {clause.number} steht bereits auf der Tagesordnung.", field="clause") from None
+
+
+@transaction.atomic
+def agenda_create_clause(
+    *, round_: Round, number: int, title: str, typical_wording: str = "", explanation: str = ""
+) -> AgendaItem:
+    """Create a new clause in the library and put it on the agenda in one step."""
+    _check_editable(round_)
+    if Clause.objects.filter(number=number).exists():
+        raise DomainError(
+            f"Es gibt bereits eine Klausel § {number}. Bitte wählen Sie eine andere Nummer.", field="number"
+        )
+    try:
+        with transaction.atomic():
+            clause = Clause.objects.create(
+                number=number, title=title, typical_wording=typical_wording, explanation=explanation
+            )
+    except IntegrityError:
+        raise DomainError(
+            f"Es gibt bereits eine Klausel § {number}. Bitte wählen Sie eine andere Nummer.", field="number"
+        ) from None
+    return agenda_add_clause(round_=round_, clause=clause)
+
+
+@transaction.atomic
+def agenda_move(*, item: AgendaItem, direction: str) -> AgendaItem:
+    """Swap an agenda item with its neighbour above (``"up"``) or below (``"down"``)."""
+    if direction not in ("up", "down"):
+        raise DomainError("Unbekannte Richtung.")
+    round_ = Round.objects.select_for_update().get(pk=item.round_id)
+    _check_editable(round_)
+    _renumber(round_)
+    items = list(round_.agenda_items.order_by("order"))
+    index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return items[index]
+    AgendaItem.objects.filter(pk=items[index].pk).update(order=items[other].order)
+    AgendaItem.objects.filter(pk=items[other].pk).update(order=items[index].order)
+    item.refresh_from_db(fields=["order"])
+    return item
+
+
+@transaction.atomic
+def agenda_remove(*, item: AgendaItem) -> None:
+    """Take a clause off the agenda, unless the discussion or the notes already refer to it."""
+    _check_editable(item.round)
+    if item.comments.exists() or item.notes.exclude(body="").exists():
+        raise DomainError(
+            f"Zu § {item.clause.number} gibt es bereits Kommentare oder Notizen; der Punkt kann nicht entfernt werden."
+        )
+    round_ = item.round
+    item.delete()
+    _renumber(round_)

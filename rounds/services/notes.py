@@ -1,0 +1,112 @@
+"""Meeting notes with optimistic concurrency: every save names the version it started from.
+
+A save that started from an older version than the stored one is refused when someone else saved in
+between (``NoteConflict``); the text is kept by the caller. Each saved version is kept in the history;
+quick successive saves of one author are folded into one history entry.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from participants.models import User
+from rounds.models import AgendaItem, MeetingNote, MeetingNoteRevision, Round
+from strategy_exchange.errors import DomainError
+
+FOLD_WINDOW = datetime.timedelta(minutes=5)
+
+
+class NoteConflict(DomainError):
+    def __init__(self, note: MeetingNote, author: User | None):
+        who = str(author) if author else "jemand anderes"
+        super().__init__(
+            f"{who} hat diese Notiz inzwischen geändert (Version {note.version}). "
+            "Ihr Text wurde nicht gespeichert und steht weiter im Feld."
+        )
+        self.note = note
+        self.author = author
+
+
+def _check_writable(round_: Round) -> None:
+    if round_.status in (Round.Status.DRAFT, Round.Status.CANCELLED):
+        raise DomainError("Notizen gibt es erst, wenn die Runde geplant ist, und nicht für abgesagte Runden.")
+
+
+def _record(note: MeetingNote, user: User | None, *, fold: bool = True) -> None:
+    latest = note.revisions.order_by("-version").first()
+    now = timezone.now()
+    if fold and latest and latest.author_id == (user.pk if user else None) and latest.created_at > now - FOLD_WINDOW:
+        MeetingNoteRevision.objects.filter(pk=latest.pk).update(version=note.version, body=note.body, created_at=now)
+        return
+    MeetingNoteRevision.objects.create(note=note, version=note.version, body=note.body, author=user)
+
+
+@transaction.atomic
+def note_save(
+    *,
+    round_: Round,
+    user: User | None,
+    note: MeetingNote | None,
+    agenda_item: AgendaItem | None,
+    body: str,
+    is_key_finding: bool,
+    is_open_question: bool,
+    base_version: int,
+    fold: bool = True,
+) -> tuple[MeetingNote, bool]:
+    """Save a note (a new one when ``note`` is None). Returns (note, changed)."""
+    _check_writable(round_)
+    if agenda_item is not None and agenda_item.round_id != round_.pk:
+        raise DomainError("Dieser Tagesordnungspunkt gehört nicht zu dieser Runde.")
+    if note is None:
+        note = MeetingNote.objects.create(
+            round=round_,
+            agenda_item=agenda_item,
+            body=body,
+            is_key_finding=is_key_finding,
+            is_open_question=is_open_question,
+            author=user,
+        )
+        _record(note, user)
+        return note, True
+    values = {"body": body, "is_key_finding": is_key_finding, "is_open_question": is_open_question}
+    current = MeetingNote.objects.select_for_update().get(pk=note.pk)
+    if all(getattr(current, name) == value for name, value in values.items()):
+        return current, False
+    if current.version != base_version:
+        others = current.revisions.filter(version__gt=base_version).exclude(author=user).order_by("-version")
+        other = others.select_related("author").first()
+        if other is not None:
+            raise NoteConflict(current, other.author)
+    MeetingNote.objects.filter(pk=note.pk).update(**values, version=F("version") + 1, updated_at=timezone.now())
+    current.refresh_from_db()
+    _record(current, user, fold=fold)
+    return current, True
+
+
+def note_add(*, round_: Round, agenda_item: AgendaItem | None, user: User | None) -> MeetingNote:
+    """An empty additional note, e.g. a second finding on the same clause."""
+    _check_writable(round_)
+    if agenda_item is not None and agenda_item.round_id != round_.pk:
+        raise DomainError("Dieser Tagesordnungspunkt gehört nicht zu dieser Runde.")
+    return MeetingNote.objects.create(round=round_, agenda_item=agenda_item, author=user)
+
+
+def note_restore(*, note: MeetingNote, revision: MeetingNoteRevision, user: User | None) -> MeetingNote:
+    """Make an earlier version the current text (as a new version; nothing is lost)."""
+    if revision.note_id != note.pk:
+        raise DomainError("Diese Fassung gehört nicht zu dieser Notiz.")
+    saved, _ = note_save(
+        round_=note.round,
+        user=user,
+        note=note,
+        agenda_item=note.agenda_item,
+        body=revision.body,
+        is_key_finding=note.is_key_finding,
+        is_open_question=note.is_open_question,
+        base_version=note.version,
+        fold=False,
+    )
+    return saved

@@ -1,0 +1,91 @@
+"""Series: create and edit, with their organisers."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from participants.models import User
+from rounds.models import Series
+from strategy_exchange.errors import DomainError
+
+EDITABLE = (
+    "title",
+    "description",
+    "cadence_months",
+    "cadence_weekday",
+    "cadence_week",
+    "default_start_time",
+    "default_duration_minutes",
+    "default_online_link",
+    "report_visibility",
+)
+
+
+def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:180] or "reihe"
+    slug, counter = base, 2
+    while Series.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def _check_cadence(weekday: int | None, week: int | None) -> None:
+    if (weekday is None) != (week is None):
+        raise DomainError(
+            "Bitte geben Sie Wochentag und Woche im Monat zusammen an – oder keins von beiden.",
+            field="cadence_week" if week is None else "cadence_weekday",
+        )
+
+
+@transaction.atomic
+def series_create(
+    *,
+    user: User,
+    title: str,
+    co_organisers: Iterable[User] = (),
+    description: str = "",
+    cadence_months: int = 3,
+    cadence_weekday: int | None = None,
+    cadence_week: int | None = None,
+    default_start_time: datetime.time = datetime.time(10, 0),
+    default_duration_minutes: int = 120,
+    default_online_link: str = "",
+    report_visibility: str = Series.ReportVisibility.PARTICIPANTS,
+) -> Series:
+    """A new series; the creating person is its first organiser."""
+    _check_cadence(cadence_weekday, cadence_week)
+    series = Series.objects.create(
+        title=title,
+        slug=_unique_slug(title),
+        description=description,
+        cadence_months=cadence_months,
+        cadence_weekday=cadence_weekday,
+        cadence_week=cadence_week,
+        default_start_time=default_start_time,
+        default_duration_minutes=default_duration_minutes,
+        default_online_link=default_online_link,
+        report_visibility=report_visibility,
+    )
+    series.organisers.add(user, *co_organisers)
+    return series
+
+
+@transaction.atomic
+def series_update(*, series: Series, user: User, co_organisers: Iterable[User], **values) -> Series:
+    """Change a series. The editing person stays an organiser, so nobody locks themselves out."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    _check_cadence(values.get("cadence_weekday"), values.get("cadence_week"))
+    for name, value in values.items():
+        setattr(series, name, value)
+    series.save()
+    organisers = {u.pk for u in co_organisers}
+    if user.is_authenticated and not user.is_staff:
+        organisers.add(user.pk)
+    elif not organisers:
+        raise DomainError("Eine Reihe braucht mindestens eine Organisator:in.", field="co_organisers")
+    series.organisers.set(organisers)
+    return series
