@@ -6,4 +6,9 @@ app_name = "clauses"
 
 urlpatterns = [
     path("", views.library, name="library"),
+    path("unsere-strategie/", views.our_positions, name="our_positions"),
+    path("<int:number>/umsetzung/", views.position_edit, name="position_edit"),
+    path("vergleich/", views.matrix, name="matrix"),
+    path("vergleich.csv", views.matrix_csv, name="matrix_csv"),
+    path("vergleich/<int:strategy_pk>/<int:number>/", views.position_quote, name="position_quote"),
 ]

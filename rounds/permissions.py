@@ -5,6 +5,7 @@ answers 404 (``get_*_or_404`` helpers below); an object they may see but not act
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -123,3 +124,74 @@ def get_visible_round_or_404(user: AnyUser, **lookup) -> Round:
     if round_ is None:
         raise Http404
     return round_
+
+
+def comment_visibility_for_rounds(user: AnyUser, rounds: list[Round]) -> dict[int, str | None]:
+    """For many rounds at once (in a fixed number of queries): ``"full"`` where the user may read the whole
+    discussion, ``"published"`` where only the published, non-internal part, ``None`` where nothing."""
+    round_ids = [r.pk for r in rounds]
+    staff = is_staff(user)
+    invited, organised, participant_series = set(), set(), set()
+    if user.is_authenticated and not staff:
+        invitations = Invitation.objects.filter(user=user).values_list("round_id", "round__series_id")
+        for round_id, series_id in invitations:
+            invited.add(round_id)
+            participant_series.add(series_id)
+        organised = set(user.organised_series.values_list("pk", flat=True))
+    published = set(
+        FollowUpReport.objects.filter(round_id__in=round_ids, status=FollowUpReport.Status.PUBLISHED).values_list(
+            "round_id", flat=True
+        )
+    )
+    result: dict[int, str | None] = {}
+    for round_ in rounds:
+        if staff or round_.pk in invited or round_.series_id in organised:
+            result[round_.pk] = "full"
+        elif round_.pk in published and (
+            round_.series.report_visibility == Series.ReportVisibility.PUBLIC or round_.series_id in participant_series
+        ):
+            result[round_.pk] = "published"
+        else:
+            result[round_.pk] = None
+    return result
+
+
+def moderated_series_ids(user: AnyUser) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    if is_staff(user):
+        return set(Series.objects.values_list("pk", flat=True))
+    return set(user.organised_series.values_list("pk", flat=True))
+
+
+def can_view_series(user: AnyUser, series: Series) -> bool:
+    """Organisers of the series and people invited to one of its rounds see that the series exists."""
+    if is_organiser_of(user, series):
+        return True
+    return user.is_authenticated and Invitation.objects.filter(round__series=series, user=user).exists()
+
+
+def get_round_to_manage(user: AnyUser, **lookup) -> Round:
+    """A round for an organiser page or action: organisers of the series get it; an invitee, who may
+    see the round but not run it, gets 403; everyone else 404."""
+    round_ = Round.objects.select_related("series").filter(**lookup).first()
+    if round_ is None:
+        raise Http404
+    if can_manage_round(user, round_):
+        return round_
+    if is_invited(user, round_):
+        raise PermissionDenied
+    raise Http404
+
+
+def get_series_to_manage(user: AnyUser, **lookup) -> Series:
+    """A series for an organiser page or action: organisers get it; invitees of one of its rounds 403;
+    everyone else 404."""
+    series = Series.objects.filter(**lookup).first()
+    if series is None:
+        raise Http404
+    if is_organiser_of(user, series):
+        return series
+    if can_view_series(user, series):
+        raise PermissionDenied
+    raise Http404

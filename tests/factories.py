@@ -179,3 +179,44 @@ class FollowUpReportFactory(factory.django.DjangoModelFactory):
 
     round = factory.SubFactory(RoundFactory)
     version = factory.Sequence(lambda n: n + 1)
+
+
+class RoundRoles:
+    """One round with the five kinds of people every permission test covers (see ``round_with_roles``)."""
+
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+
+    def user(self, role: str):
+        return None if role == "anonymous" else getattr(self, role)
+
+
+def round_with_roles(**round_kwargs) -> RoundRoles:
+    """A round of a series with an organiser, an invited representative (with organisation and membership),
+    a representative of an uninvited organisation, and a staff admin; agenda item for one clause."""
+    organiser = UserFactory(full_name="Olga Organisatorin")
+    series = SeriesFactory(organisers=[organiser])
+    round_ = RoundFactory(series=series, status=Round.Status.INVITED, **round_kwargs)
+    clause = ClauseFactory(number=4, title="Beteiligung aller relevanten Akteure")
+    item = AgendaItemFactory(round=round_, clause=clause, order=1)
+    invited_org = OrganisationFactory(name="Stadt Jena", slug="jena", state="TH")
+    invited = UserFactory(full_name="Ina Eingeladen")
+    MembershipFactory(user=invited, organisation=invited_org)
+    invitation = InvitationFactory(round=round_, user=invited, organisation=invited_org)
+    outsider_org = OrganisationFactory(name="Stadt Anderswo", slug="anderswo")
+    outsider = UserFactory(full_name="Otto Außenstehend")
+    MembershipFactory(user=outsider, organisation=outsider_org)
+    admin = UserFactory(full_name="Admin", is_staff=True, is_superuser=True)
+    return RoundRoles(
+        series=series,
+        round=round_,
+        clause=clause,
+        item=item,
+        organiser=organiser,
+        invited=invited,
+        invited_org=invited_org,
+        invitation=invitation,
+        outsider=outsider,
+        outsider_org=outsider_org,
+        admin=admin,
+    )

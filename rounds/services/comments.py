@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participants.markup import plain_text
 from participants.models import Organisation, User
 from rounds import permissions
 from rounds.models import AgendaItem, Comment, Round
@@ -236,6 +237,7 @@ def comment_reply_notify(*, comment_id: int) -> bool:
             "round": round_,
             "clause": comment.agenda_item.clause,
             "discussion_path": f"{path}#comment-{comment.pk}",
+            "reply_text": plain_text(comment.body),
         },
         to=[recipient.email],
     )

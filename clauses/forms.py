@@ -1,0 +1,51 @@
+"""Forms of the clauses app."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Organisation
+
+from .models import Position
+
+
+class PositionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Enthält Ihre Strategie diese Klausel?"),
+        choices=Position.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie, ob die Strategie die Klausel enthält.")},
+    )
+    quote = forms.CharField(
+        label=_("Zitat aus der Strategie"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Die Textstelle, wörtlich. Markdown ist möglich."),
+        error_messages={"max_length": _("Das Zitat darf höchstens %(limit_value)d Zeichen haben.")},
+    )
+    page = forms.IntegerField(
+        label=_("Seite"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+        error_messages={
+            "invalid": _("Bitte geben Sie die Seitenzahl als Zahl an."),
+            "min_value": _("Die Seitenzahl beginnt bei 1."),
+            "max_value": _("Bitte prüfen Sie die Seitenzahl."),
+        },
+    )
+
+
+class MatrixFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Art der Organisation"), required=False)
+    state = forms.ChoiceField(label=_("Bundesland"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("alle Arten")), *Organisation.Kind.choices]
+        self.fields["state"].choices = [("", _("alle Bundesländer")), *Organisation.State.choices]
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"kind": "", "state": ""}
+        return {"kind": self.cleaned_data["kind"], "state": self.cleaned_data["state"]}

@@ -1,0 +1,53 @@
+"""Read queries of the participants app."""
+
+from django.db.models import F, QuerySet
+
+from .models import AccountInvitation, Organisation, Strategy, User
+
+
+def account_invitation_by_token(*, token: str) -> AccountInvitation | None:
+    """An open account invitation (not yet used) for this token."""
+    if not token:
+        return None
+    return (
+        AccountInvitation.objects.select_related("user", "organisation")
+        .filter(token=token, accepted_at__isnull=True)
+        .first()
+    )
+
+
+def user_organisations(*, user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).order_by("name").distinct()
+
+
+def user_organisation(*, user: User, slug: str | None = None) -> Organisation | None:
+    """The organisation the user acts for: the one named by ``slug`` if they belong to it, else their first."""
+    organisations = user_organisations(user=user)
+    if slug:
+        return organisations.filter(slug=slug).first()
+    return organisations.first()
+
+
+def current_strategy(*, organisation: Organisation) -> Strategy | None:
+    """The organisation's strategy in force: the one adopted last (the latest entered if no date)."""
+    return (
+        Strategy.objects.filter(organisation=organisation)
+        .order_by(F("adopted_on").desc(nulls_last=True), "-created_at", "-pk")
+        .select_related("organisation")
+        .first()
+    )
+
+
+def current_strategies(*, organisations: QuerySet[Organisation] | None = None) -> dict[int, Strategy]:
+    """The strategy in force of each organisation (organisation id → strategy), in one query."""
+    strategies = Strategy.objects.select_related("organisation").order_by(
+        "organisation_id", F("adopted_on").desc(nulls_last=True), "-created_at", "-pk"
+    )
+    if organisations is not None:
+        strategies = strategies.filter(organisation__in=organisations)
+    result: dict[int, Strategy] = {}
+    for strategy in strategies:
+        result.setdefault(strategy.organisation_id, strategy)
+    return result

@@ -1,0 +1,257 @@
+"""The discussion of a clause in a round: threaded comments, with htmx and without JavaScript."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from rounds.forms.participant import CommentForm, HideForm, ReplyForm
+from rounds.models import AgendaItem, Comment, Round
+from rounds.selectors import discussion as selectors
+from rounds.selectors.participant import agenda_item_for
+from rounds.services import comments
+from strategy_exchange.errors import DomainError
+
+from . import add_domain_error
+
+PAGE = "rounds/participant/discussion.html"
+SECTION = "rounds/participant/_discussion.html"
+
+
+def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
+    round_ = Round.objects.select_related("series").filter(pk=round_pk).first()
+    if round_ is None:
+        raise Http404
+    access = selectors.discussion_access(user=request.user, round_=round_)
+    if access.mode is None:
+        raise Http404
+    item = agenda_item_for(round_=round_, number=number)
+    if item is None:
+        raise Http404
+    return item, access
+
+
+def _context(request: HttpRequest, item: AgendaItem, access: selectors.Access, **extra) -> dict:
+    threads = selectors.discussion_thread(agenda_item=item, user=request.user, access=access)
+    context = {
+        "round": item.round,
+        "item": item,
+        "clause": item.clause,
+        "access": access,
+        "threads": threads,
+        "comment_total": selectors.comment_count(threads),
+        "window": comments.comment_window(round_=item.round),
+        "form": CommentForm(agenda_item=item, prefix_id="new"),
+        "reply_to": None,
+        "edit_id": None,
+        "hide_id": None,
+    }
+    context.update(extra)
+    return context
+
+
+def _discussion_url(item: AgendaItem, anchor: str = "") -> str:
+    url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, anchor: str) -> HttpResponse:
+    """After an action: htmx gets the updated discussion section, everyone else a redirect to the page."""
+    if request.htmx:
+        response = render(request, SECTION, _context(request, item, access))
+        comment_id = int(anchor.removeprefix("comment-"))
+        trigger_client_event(response, "commentChanged", {"id": comment_id}, after="settle")
+        return reswap(retarget(response, "#discussion"), "outerHTML")
+    return redirect(_discussion_url(item, anchor))
+
+
+def discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
+    if (
+        not request.user.is_authenticated
+        and not Round.objects.filter(
+            pk=round_pk, series__report_visibility="public", reports__status="published"
+        ).exists()
+    ):
+        return redirect_to_login(request.get_full_path())
+    item, access = _item_and_access(request, round_pk, number)
+    extra = {}
+    if access.can_post and request.GET.get("antwort", "").isdigit():
+        parent_id = int(request.GET["antwort"])
+        extra = {
+            "reply_to": parent_id,
+            "reply_form": ReplyForm(agenda_item=item, initial={"parent": parent_id}, prefix_id=f"r{parent_id}"),
+        }
+    elif request.GET.get("bearbeiten", "").isdigit():
+        comment = Comment.objects.filter(pk=int(request.GET["bearbeiten"]), agenda_item=item).first()
+        if comment is not None and comments.comment_can_edit(comment=comment, user=request.user):
+            extra = {"edit_id": comment.pk, "edit_form": _edit_form(comment)}
+    return render(request, PAGE, _context(request, item, access, **extra))
+
+
+def _require_poster(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
+    if not request.user.is_authenticated:
+        raise Http404
+    item, access = _item_and_access(request, round_pk, number)
+    if not access.can_post:
+        raise PermissionDenied(_("Sie können in dieser Runde keine Beiträge schreiben."))
+    return item, access
+
+
+@require_POST
+def comment_post(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
+    item, access = _require_poster(request, round_pk, number)
+    is_reply = "parent" in request.POST
+    if is_reply:
+        parent_id = request.POST.get("parent", "")
+        form = ReplyForm(request.POST, agenda_item=item, prefix_id=f"r{parent_id}")
+    else:
+        form = CommentForm(request.POST, agenda_item=item, prefix_id="new")
+    if form.is_valid():
+        try:
+            comment = comments.comment_post(
+                agenda_item=item,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                confidentiality=form.cleaned_data["confidentiality"],
+                parent=form.cleaned_data.get("parent"),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Ihr Beitrag ist veröffentlicht."))
+            return _refresh(request, item, access, f"comment-{comment.pk}")
+    if is_reply:
+        parent_id = int(parent_id) if str(parent_id).isdigit() else None
+        if request.htmx:
+            return render(
+                request, "rounds/participant/_reply_form.html", {"item": item, "form": form, "parent_id": parent_id}
+            )
+        return render(request, PAGE, _context(request, item, access, reply_to=parent_id, reply_form=form))
+    if request.htmx:
+        return render(
+            request,
+            "rounds/participant/_comment_form.html",
+            {"item": item, "form": form, "window": comments.comment_window(round_=item.round)},
+        )
+    return render(request, PAGE, _context(request, item, access, form=form))
+
+
+def _comment_or_404(request: HttpRequest, pk: int) -> tuple[Comment, selectors.Access]:
+    comment = (
+        Comment.objects.select_related("agenda_item__round__series", "agenda_item__clause", "author", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is None or not request.user.is_authenticated:
+        raise Http404
+    access = selectors.discussion_access(user=request.user, round_=comment.agenda_item.round)
+    if access.mode != selectors.FULL:
+        raise Http404
+    return comment, access
+
+
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reply form under a comment: a fragment for htmx, else the page with the form opened."""
+    comment, access = _comment_or_404(request, pk)
+    item = comment.agenda_item
+    if not access.can_post:
+        raise PermissionDenied
+    if not request.htmx:
+        return redirect(f"{_discussion_url(item)}?antwort={comment.pk}#reply-{comment.pk}")
+    form = ReplyForm(agenda_item=item, initial={"parent": comment.pk}, prefix_id=f"r{comment.pk}")
+    return render(request, "rounds/participant/_reply_form.html", {"item": item, "form": form, "parent_id": comment.pk})
+
+
+def _edit_form(comment: Comment, data=None) -> CommentForm:
+    initial = {"body": comment.body, "confidentiality": comment.confidentiality}
+    return CommentForm(data, initial=initial, agenda_item=comment.agenda_item, prefix_id=f"e{comment.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, access = _comment_or_404(request, pk)
+    item = comment.agenda_item
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("Nur die Autorin oder der Autor kann einen Beitrag bearbeiten."))
+    form = _edit_form(comment, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comments.comment_edit(
+                comment=comment,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                confidentiality=form.cleaned_data["confidentiality"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Ihr Beitrag ist geändert."))
+            return _refresh(request, item, access, f"comment-{comment.pk}")
+    if request.htmx:
+        return render(request, "rounds/participant/_edit_form.html", {"form": form, "comment": comment})
+    return render(request, PAGE, _context(request, item, access, edit_id=comment.pk, edit_form=form))
+
+
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, access = _comment_or_404(request, pk)
+    try:
+        comments.comment_delete(comment=comment, user=request.user)
+    except DomainError as error:
+        raise PermissionDenied(error.message) from error
+    if not request.htmx:
+        messages.success(request, _("Der Beitrag ist gelöscht."))
+    return _refresh(request, comment.agenda_item, access, f"comment-{comment.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, access = _comment_or_404(request, pk)
+    item = comment.agenda_item
+    if not access.moderator:
+        raise PermissionDenied(_("Nur Organisator:innen können Beiträge ausblenden."))
+    form = HideForm(request.POST or None, prefix_id=f"h{comment.pk}")
+    if form.is_valid():
+        try:
+            comments.comment_hide(comment=comment, user=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Der Beitrag ist ausgeblendet."))
+            return _refresh(request, item, access, f"comment-{comment.pk}")
+    if request.htmx:
+        return render(request, "rounds/participant/_hide_form.html", {"form": form, "comment": comment})
+    return render(request, PAGE, _context(request, item, access, hide_id=comment.pk, hide_form=form))
+
+
+@require_POST
+def comment_unhide(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, access = _comment_or_404(request, pk)
+    if not access.moderator:
+        raise PermissionDenied(_("Nur Organisator:innen können Beiträge wieder einblenden."))
+    comments.comment_unhide(comment=comment, user=request.user)
+    if not request.htmx:
+        messages.success(request, _("Der Beitrag ist wieder sichtbar."))
+    return _refresh(request, comment.agenda_item, access, f"comment-{comment.pk}")
+
+
+@require_POST
+def comment_highlight(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, access = _comment_or_404(request, pk)
+    if not access.moderator:
+        raise PermissionDenied(_("Nur Organisator:innen können Beiträge hervorheben."))
+    try:
+        comments.comment_highlight(
+            comment=comment, user=request.user, highlighted=request.POST.get("highlighted") == "1"
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _refresh(request, comment.agenda_item, access, f"comment-{comment.pk}")
