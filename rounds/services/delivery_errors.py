@@ -1,6 +1,10 @@
 """Which sending errors are worth another attempt (4xx, lost connections) and which are final (5xx)."""
 
+import logging
 import smtplib
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
 
 
 def _text(message: bytes | str) -> str:
@@ -27,3 +31,19 @@ def classify_send_error(exc: BaseException) -> tuple[bool | None, str]:
     if isinstance(exc, ConnectionError | TimeoutError | OSError):
         return True, f"Mailserver nicht erreichbar ({exc.__class__.__name__}: {exc})"
     return None, f"{exc.__class__.__name__}: {exc}"
+
+
+def send_or_release(message, *, release: Callable[[], object], what: str) -> bool:
+    """Send a message whose claim is already stored; on a temporary failure call ``release`` so the next
+    periodic run tries again. A permanent failure keeps the claim (logged); a bug is raised."""
+    try:
+        message.send()
+    except Exception as exc:
+        temporary, reason = classify_send_error(exc)
+        if temporary is not False:
+            release()
+        if temporary is None:
+            raise
+        logger.warning("%s not sent (%s): %s", what, "will retry" if temporary else "permanent", reason)
+        return False
+    return True

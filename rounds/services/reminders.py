@@ -1,0 +1,181 @@
+"""Reminders before a round and the nudge to the organisers after it.
+
+Reminders are sent at most once per invitee, number of days and date of the round: a
+``ReminderDelivery`` row exists once per (invitation, days before, round start) and is claimed by a
+guarded UPDATE of its ``sent_at`` before the email goes out. A round that moves gets a new start, so
+its reminders are computed afresh. If the periodic task was down, only the latest due reminder goes
+out, and none that would arrive right after the invitation or a calendar update itself.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from rounds.models import Invitation, ReminderDelivery, Round
+from rounds.services.delivery_errors import send_or_release
+from rounds.services.invitation_mail import AUTOMATIC, invitation_context
+from strategy_exchange.mail import build_email
+
+logger = logging.getLogger(__name__)
+
+REMINDED_RSVPS = [Invitation.Rsvp.OPEN, Invitation.Rsvp.ACCEPTED]
+ACTIVE_ROUNDS = [Round.Status.SCHEDULED, Round.Status.INVITED]
+NUDGE_WITHIN = datetime.timedelta(days=14)
+
+
+def series_reminder_days(series) -> list[int]:
+    """The series' reminder days, cleaned: positive whole days, largest first, no duplicates."""
+    days = []
+    for value in series.reminder_days or []:
+        try:
+            day = int(value)
+        except (TypeError, ValueError):
+            continue
+        if day > 0 and day not in days:
+            days.append(day)
+    return sorted(days, reverse=True)
+
+
+def reminder_due_days(*, invitation: Invitation, now: datetime.datetime) -> int | None:
+    """The one reminder (days before) this invitee should have now, or None."""
+    round_ = invitation.round
+    if not invitation.sent_at or now >= round_.starts_at:
+        return None
+    due = [day for day in series_reminder_days(round_.series) if round_.starts_at - datetime.timedelta(days=day) <= now]
+    if not due:
+        return None
+    latest = min(due)
+    if invitation.sent_at >= round_.starts_at - datetime.timedelta(days=latest):
+        return None  # the invitation or its update came after that moment: no reminder needed
+    return latest
+
+
+def reminders_queue_due(*, now: datetime.datetime | None = None) -> int:
+    """Create the reminders that are due and enqueue one send task each (after commit).
+
+    Returns how many reminders were queued (new ones and earlier ones still unsent)."""
+    from rounds.tasks.schedule import send_reminder
+
+    now = now or timezone.now()
+    horizon = max([0, *(day for days in _all_reminder_days() for day in days)])
+    invitations = Invitation.objects.filter(
+        round__status__in=ACTIVE_ROUNDS,
+        round__starts_at__gt=now,
+        round__starts_at__lte=now + datetime.timedelta(days=horizon),
+        rsvp__in=REMINDED_RSVPS,
+        delivery=Invitation.Delivery.SENT,
+    ).select_related("round__series")
+    reminder_ids = []
+    for invitation in invitations:
+        days = reminder_due_days(invitation=invitation, now=now)
+        if days is None:
+            continue
+        reminder = _reminder_row(invitation=invitation, days=days)
+        if reminder.sent_at is None:
+            reminder_ids.append(reminder.pk)
+    transaction.on_commit(lambda: [send_reminder.delay(pk) for pk in reminder_ids])
+    return len(reminder_ids)
+
+
+def _all_reminder_days() -> list[list[int]]:
+    from rounds.models import Series
+
+    return [series_reminder_days(series) for series in Series.objects.only("reminder_days")]
+
+
+def _reminder_row(*, invitation: Invitation, days: int) -> ReminderDelivery:
+    key = {"invitation": invitation, "days_before": days, "round_starts_at": invitation.round.starts_at}
+    try:
+        with transaction.atomic():
+            return ReminderDelivery.objects.get_or_create(**key)[0]
+    except IntegrityError:  # created by a concurrent run in the meantime
+        return ReminderDelivery.objects.get(**key)
+
+
+def reminder_send(*, reminder_id: int) -> bool:
+    """Claim one reminder and send it, if it still fits the round. Returns True when it went out.
+
+    A temporary mail failure releases the claim, so the next periodic run tries again; a crash right
+    after the claim loses the reminder rather than sending it twice.
+    """
+    reminder = (
+        ReminderDelivery.objects.select_related(
+            "invitation__round__series", "invitation__user", "invitation__organisation"
+        )
+        .filter(pk=reminder_id, sent_at__isnull=True)
+        .first()
+    )
+    if reminder is None:
+        return False
+    invitation = reminder.invitation
+    round_ = invitation.round
+    if (
+        round_.starts_at != reminder.round_starts_at
+        or round_.status not in ACTIVE_ROUNDS
+        or invitation.rsvp not in REMINDED_RSVPS
+        or timezone.now() >= round_.starts_at
+    ):
+        return False
+    if not ReminderDelivery.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=timezone.now()):
+        return False
+    return send_or_release(
+        reminder_message(invitation=invitation, days_before=reminder.days_before),
+        release=lambda: ReminderDelivery.objects.filter(pk=reminder_id).update(sent_at=None),
+        what=f"Reminder {reminder_id}",
+    )
+
+
+def reminder_message(*, invitation: Invitation, days_before: int):
+    return build_email(
+        template_prefix="emails/reminder",
+        context={**invitation_context(invitation=invitation), "days_before": days_before},
+        to=[invitation.user.email],
+        headers=AUTOMATIC,
+    )
+
+
+def organisers_nudge_due(*, now: datetime.datetime | None = None) -> int:
+    """Once after each round has ended: remind its series' organisers to write the notes and publish the
+    report. Rounds that ended more than two weeks ago are left alone. Returns how many rounds were nudged."""
+    now = now or timezone.now()
+    rounds = Round.objects.filter(
+        status__in=[*ACTIVE_ROUNDS, Round.Status.HELD],
+        ends_at__lte=now,
+        ends_at__gt=now - NUDGE_WITHIN,
+        organiser_nudged_at__isnull=True,
+    ).select_related("series")
+    nudged = 0
+    for round_ in rounds:
+        if not Round.objects.filter(pk=round_.pk, organiser_nudged_at__isnull=True).update(organiser_nudged_at=now):
+            continue
+        recipients = list(round_.series.organisers.filter(is_active=True).values_list("email", flat=True))
+        if recipients and not send_or_release(
+            organiser_nudge_message(round_=round_, to=recipients),
+            release=lambda pk=round_.pk: Round.objects.filter(pk=pk).update(organiser_nudged_at=None),
+            what=f"Nudge for round {round_.pk}",
+        ):
+            continue
+        nudged += 1
+    return nudged
+
+
+def organiser_nudge_message(*, round_: Round, to: list[str]):
+    has_report = round_.reports.exists()
+    return build_email(
+        template_prefix="emails/organiser_nudge",
+        context={
+            "round": round_,
+            "series": round_.series,
+            "starts_at": timezone.localtime(round_.starts_at),
+            "notes_url": settings.SITE_URL + reverse("orga:notes", kwargs={"pk": round_.pk}),
+            "attendance_url": settings.SITE_URL + reverse("orga:attendance", kwargs={"pk": round_.pk}),
+            "report_url": settings.SITE_URL + reverse("orga:report", kwargs={"pk": round_.pk}),
+            "has_report": has_report,
+        },
+        to=to,
+        headers=AUTOMATIC,
+    )
