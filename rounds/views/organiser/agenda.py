@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rounds.forms.organiser.agenda import AgendaAddForm, AgendaMoveForm, ClauseCreateForm
+from rounds.models import Round
+from rounds.permissions import get_round_to_manage
+from rounds.selectors import organiser as selectors
+from rounds.services import agenda as agenda_services
+from strategy_exchange.errors import DomainError
+
+from .common import form_error
+
+TEMPLATE = "rounds/organiser/agenda.html"
+
+
+def _page(request: HttpRequest, round_: Round, *, add_form=None, create_form=None, status: int = 200):
+    query = request.GET.get("q", "")
+    context = {
+        "round": round_,
+        "series": round_.series,
+        "active": "agenda",
+        "items": selectors.agenda_items(round_=round_),
+        "editable": round_.status in agenda_services.EDITABLE,
+        "add_form": add_form or AgendaAddForm(round_=round_),
+        "create_form": create_form or ClauseCreateForm(),
+        "query": query,
+        "results": selectors.clause_search(round_=round_, query=query),
+        "suggestions": selectors.clause_suggestions(round_=round_),
+        "open_questions": selectors.open_questions(series=round_.series, exclude_round=round_),
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    return _page(request, round_)
+
+
+@login_required
+def agenda_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """Search results while typing (htmx); without JavaScript the search form reloads the whole page."""
+    round_ = get_round_to_manage(request.user, pk=pk)
+    if not request.htmx:
+        return _page(request, round_)
+    query = request.GET.get("q", "")
+    context = {"round": round_, "query": query, "results": selectors.clause_search(round_=round_, query=query)}
+    return render(request, f"{TEMPLATE}#search-results", context)
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    form = AgendaAddForm(request.POST, round_=round_)
+    if form.is_valid():
+        try:
+            item = agenda_services.agenda_add_clause(
+                round_=round_, clause=form.cleaned_data["clause"], carried_from=form.cleaned_data["carried_from"]
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("%(clause)s steht auf der Tagesordnung.") % {"clause": item.clause})
+            return redirect("orga:agenda", pk=round_.pk)
+    return _page(request, round_, add_form=form, status=422)
+
+
+@login_required
+@require_POST
+def agenda_create_clause(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    form = ClauseCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            item = agenda_services.agenda_create_clause(round_=round_, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, _("Die neue Klausel %(clause)s steht auf der Tagesordnung.") % {"clause": item.clause}
+            )
+            return redirect("orga:agenda", pk=round_.pk)
+    return _page(request, round_, create_form=form, status=422)
+
+
+@login_required
+@require_POST
+def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    item = get_object_or_404(round_.agenda_items, pk=item_pk)
+    form = AgendaMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            agenda_services.agenda_move(item=item, direction=form.cleaned_data["direction"])
+        except DomainError as error:
+            messages.error(request, error.message)
+    if request.htmx:
+        context = {
+            "round": round_,
+            "items": selectors.agenda_items(round_=round_),
+            "editable": round_.status in agenda_services.EDITABLE,
+        }
+        return render(request, f"{TEMPLATE}#agenda-list", context)
+    return redirect("orga:agenda", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    item = get_object_or_404(round_.agenda_items.select_related("clause", "round"), pk=item_pk)
+    try:
+        agenda_services.agenda_remove(item=item)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(clause)s ist nicht mehr auf der Tagesordnung.") % {"clause": item.clause})
+    return redirect("orga:agenda", pk=round_.pk)

@@ -1,0 +1,140 @@
+"""Meeting notes: one form per note, saved automatically (htmx) while typing and on leaving the field."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rounds.forms.organiser.notes import NoteForm
+from rounds.models import MeetingNote, Round
+from rounds.permissions import get_round_to_manage
+from rounds.selectors import organiser as selectors
+from rounds.services import notes as note_services
+from strategy_exchange.errors import DomainError
+
+from .common import form_error
+
+TEMPLATE = "rounds/organiser/notes.html"
+GENERAL_SLOT = "allg"
+
+
+def _form(round_: Round, slot: str, data=None, *, note: MeetingNote | None = None, item=None) -> NoteForm:
+    initial = {"version": 0, "agenda_item": item.pk if item else None}
+    if note is not None:
+        initial.update(
+            note=note.pk,
+            version=note.version,
+            body=note.body,
+            is_key_finding=note.is_key_finding,
+            is_open_question=note.is_open_question,
+            agenda_item=note.agenda_item_id,
+        )
+    save_url = reverse("orga:note_save", kwargs={"pk": round_.pk, "slot": slot})
+    general = (note.agenda_item_id is None) if note is not None else item is None
+    return NoteForm(data, round_=round_, slot=slot, save_url=save_url, general=general, initial=initial)
+
+
+def _slots(round_: Round, bound: NoteForm | None = None) -> tuple[list, list]:
+    """(agenda items with their note forms, general note forms); ``bound`` replaces the form of its slot."""
+
+    def pick(slot, **kwargs):
+        return bound if bound is not None and bound.slot == slot else _form(round_, slot, **kwargs)
+
+    items, general = selectors.notes_by_item(round_=round_)
+    sections = []
+    for item in items:
+        notes = list(item.notes.all())
+        forms = [(pick(f"n{n.pk}", note=n), n) for n in notes] or [(pick(f"i{item.pk}", item=item), None)]
+        sections.append((item, forms))
+    general_forms = [(pick(f"n{n.pk}", note=n), n) for n in general] or [(pick(GENERAL_SLOT), None)]
+    return sections, general_forms
+
+
+def _page(request: HttpRequest, round_: Round, *, bound: NoteForm | None = None, status: int = 200):
+    sections, general_forms = _slots(round_, bound)
+    context = {
+        "round": round_,
+        "series": round_.series,
+        "active": "notes",
+        "sections": sections,
+        "general_forms": general_forms,
+        "writable": round_.status not in (Round.Status.DRAFT, Round.Status.CANCELLED),
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+def notes(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    return _page(request, round_)
+
+
+@login_required
+@require_POST
+def note_save(request: HttpRequest, pk: int, slot: str) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    form = NoteForm(request.POST, round_=round_, slot=slot, save_url=request.path, general=slot == GENERAL_SLOT)
+    note, conflict, error_text = None, None, ""
+    if form.is_valid():
+        try:
+            note, _changed = note_services.note_save(round_=round_, user=request.user, **form.service_kwargs())
+        except note_services.NoteConflict as error:
+            conflict = error.note
+            error_text = error.message
+            form_error(form, error)
+        except DomainError as error:
+            error_text = error.message
+            form_error(form, error)
+    else:
+        error_text = " ".join(e for errors in form.errors.values() for e in errors)
+    if request.htmx:
+        context = {"slot": slot, "note": note, "conflict": conflict, "error": error_text, "round": round_}
+        return render(request, f"{TEMPLATE}#note-status", context, status=200 if note else 422)
+    if note is not None:
+        messages.success(request, _("Die Notiz ist gespeichert."))
+        return redirect(f"{reverse('orga:notes', kwargs={'pk': round_.pk})}#{slot}")
+    if conflict is not None:
+        messages.error(request, error_text)
+    return _page(request, round_, bound=form, status=422)
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    item = None
+    if request.POST.get("agenda_item"):
+        item = get_object_or_404(round_.agenda_items, pk=request.POST["agenda_item"])
+    try:
+        note = note_services.note_add(round_=round_, agenda_item=item, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("orga:notes", pk=round_.pk)
+    return redirect(f"{reverse('orga:notes', kwargs={'pk': round_.pk})}#n{note.pk}")
+
+
+@login_required
+def note_history(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    note = get_object_or_404(round_.notes.select_related("agenda_item__clause"), pk=note_pk)
+    revisions = note.revisions.select_related("author").order_by("-version")
+    context = {"round": round_, "series": round_.series, "note": note, "revisions": revisions, "active": "notes"}
+    return render(request, "rounds/organiser/note_history.html", context)
+
+
+@login_required
+@require_POST
+def note_restore(request: HttpRequest, pk: int, note_pk: int, revision_pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    note = get_object_or_404(round_.notes.select_related("round", "agenda_item"), pk=note_pk)
+    revision = get_object_or_404(note.revisions, pk=revision_pk)
+    try:
+        note_services.note_restore(note=note, revision=revision, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Version %(version)s ist wiederhergestellt.") % {"version": revision.version})
+    return redirect("orga:note_history", pk=round_.pk, note_pk=note.pk)

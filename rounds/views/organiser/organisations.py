@@ -1,0 +1,129 @@
+"""Organisations and their representatives, for organisers (without the admin)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participants.models import Organisation
+from rounds.forms.organiser.organisations import OrganisationForm, OrganisationSearchForm, RepresentativeForm
+from rounds.permissions import is_organiser
+from rounds.selectors import organiser as selectors
+from rounds.services import organisations as organisation_services
+from strategy_exchange.errors import DomainError
+
+from .common import form_error, require_organiser
+
+PAGE_SIZE = 50
+
+
+def _organisation(request: HttpRequest, slug: str) -> Organisation:
+    """Organisers get the organisation; its own members may see it but not manage it (403); others 404."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    if is_organiser(request.user):
+        return organisation
+    if organisation.memberships.filter(user=request.user).exists():
+        raise PermissionDenied
+    raise Http404
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    require_organiser(request)
+    form = OrganisationSearchForm(request.GET or None)
+    query, kind = "", ""
+    if form.is_valid():
+        query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    page = Paginator(selectors.organisation_search(query=query, kind=kind), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    context = {"form": form, "page": page, "query": query, "kind": kind}
+    if request.htmx:
+        return render(request, "rounds/organiser/organisation_list.html#results", context)
+    return render(request, "rounds/organiser/organisation_list.html", context)
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    require_organiser(request)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_services.organisation_create(**form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s ist angelegt. Fügen Sie jetzt Vertreter:innen hinzu.") % {"name": organisation}
+            )
+            return redirect("orga:organisation_detail", slug=organisation.slug)
+    return render(request, "rounds/organiser/organisation_form.html", {"form": form})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_services.organisation_update(organisation=organisation, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Die Änderungen sind gespeichert."))
+            return redirect("orga:organisation_detail", slug=organisation.slug)
+    return render(request, "rounds/organiser/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+def _detail(request: HttpRequest, organisation: Organisation, *, form=None, status: int = 200) -> HttpResponse:
+    context = {
+        "organisation": organisation,
+        "form": form or RepresentativeForm(),
+        **selectors.organisation_history(organisation=organisation, user=request.user),
+    }
+    return render(request, "rounds/organiser/organisation_detail.html", context, status=status)
+
+
+@login_required
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _detail(request, _organisation(request, slug))
+
+
+@login_required
+@require_POST
+def representative_add(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    form = RepresentativeForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = organisation_services.representative_add(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, _("%(person)s gehört jetzt zu %(name)s.") % {"person": membership.user, "name": organisation}
+            )
+            return redirect("orga:organisation_detail", slug=organisation.slug)
+    return _detail(request, organisation, form=form, status=422)
+
+
+@login_required
+@require_POST
+def representative_remove(request: HttpRequest, slug: str, membership_pk: int) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    membership = selectors.membership_for(organisation=organisation, pk=membership_pk)
+    if membership is None:
+        raise Http404
+    organisation_services.representative_remove(membership=membership)
+    messages.success(
+        request, _("%(person)s gehört nicht mehr zu %(name)s.") % {"person": membership.user, "name": organisation}
+    )
+    return redirect("orga:organisation_detail", slug=organisation.slug)

@@ -1,0 +1,75 @@
+"""Report review: start the build, watch its progress, preview, publish."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rounds.models import Round
+from rounds.permissions import get_round_to_manage
+from rounds.selectors import organiser as selectors
+from rounds.selectors.report_preview import preview_html
+from rounds.services import reports as report_services
+from strategy_exchange.errors import DomainError
+
+TEMPLATE = "rounds/organiser/report.html"
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    context = {
+        "round": round_,
+        "series": round_.series,
+        "active": "report",
+        "reports": selectors.reports(round_=round_),
+        "can_build": round_.status in (Round.Status.HELD, Round.Status.PUBLISHED),
+    }
+    return render(request, TEMPLATE, context)
+
+
+@login_required
+@require_POST
+def report_request(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    try:
+        new = report_services.report_request(round_=round_, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Version %(version)s des Nachberichts wird erstellt.") % {"version": new.version})
+    return redirect("orga:report", pk=round_.pk)
+
+
+@login_required
+def report_status(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """One report's row, polled by the page while the report is being built."""
+    round_ = get_round_to_manage(request.user, pk=pk)
+    item = get_object_or_404(round_.reports.select_related("requested_by"), pk=report_pk)
+    return render(request, f"{TEMPLATE}#report-row", {"round": round_, "report": item})
+
+
+@login_required
+def report_preview(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    item = get_object_or_404(round_.reports, pk=report_pk)
+    context = {"round": round_, "series": round_.series, "report": item, "html": preview_html(item.html)}
+    return render(request, "rounds/organiser/report_preview.html", {**context, "active": "report"})
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    item = get_object_or_404(round_.reports.select_related("round"), pk=report_pk)
+    try:
+        report_services.report_publish(report=item, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Version %(version)s des Nachberichts ist veröffentlicht.") % {"version": item.version}
+        )
+    return redirect("orga:report", pk=round_.pk)

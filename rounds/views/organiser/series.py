@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from rounds.forms.organiser.series import SeriesForm
+from rounds.models import Series
+from rounds.permissions import get_series_to_manage
+from rounds.selectors import calendar_feed
+from rounds.selectors import organiser as selectors
+from rounds.services import series as series_services
+from strategy_exchange.errors import DomainError
+
+from .common import form_error, require_organiser
+
+
+@login_required
+def series_create(request: HttpRequest) -> HttpResponse:
+    require_organiser(request)
+    form = SeriesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            series = series_services.series_create(user=request.user, co_organisers=data.pop("co_organisers"), **data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Die Reihe „%(title)s“ ist angelegt.") % {"title": series.title})
+            return redirect("orga:series_detail", slug=series.slug)
+    return render(request, "rounds/organiser/series_form.html", {"form": form})
+
+
+@login_required
+def series_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    series = get_series_to_manage(request.user, slug=slug)
+    form = SeriesForm(request.POST or None, instance=series, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            series_services.series_update(
+                series=series, user=request.user, co_organisers=data.pop("co_organisers"), **data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Die Änderungen sind gespeichert."))
+            return redirect("orga:series_detail", slug=series.slug)
+    return render(request, "rounds/organiser/series_form.html", {"form": form, "series": series})
+
+
+@login_required
+def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    series = get_series_to_manage(request.user, slug=slug)
+    context = {
+        "series": series,
+        "rounds": selectors.series_rounds(series=series),
+        "organisers": list(series.organisers.order_by("full_name", "email")),
+        "feed_token": calendar_feed.feed_token(series=series),
+    }
+    return render(request, "rounds/organiser/series_detail.html", context)
+
+
+def series_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The series as an iCalendar feed for calendar subscriptions. The secret token in the address is the
+    permission (calendar programs cannot sign in); a wrong token answers 404."""
+    series = get_object_or_404(Series, slug=slug)
+    if not calendar_feed.feed_token_valid(series=series, token=token):
+        raise Http404
+    response = HttpResponse(calendar_feed.series_calendar(series=series), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{series.slug}.ics"'
+    return response
