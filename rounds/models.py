@@ -354,3 +354,26 @@ class FollowUpReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} – Nachbericht v{self.version}"
+
+
+class ReportDelivery(models.Model):
+    """The email announcing one published report to one participant: sent exactly once.
+
+    A send task claims the row (``claimed_at``) before sending; the periodic sweep re-enqueues rows
+    that are unsent and unclaimed, or whose claim is older than the sending timeout."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Versand des Nachberichts")
+        verbose_name_plural = _("Versand der Nachberichte")
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="report_delivery_once_per_person")]
+        indexes = [models.Index(fields=["sent_at", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.user}"
