@@ -12,7 +12,10 @@ class RsvpForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Ihre Rückmeldung"),
         choices=[("accept", _("Ich nehme teil")), ("decline", _("Ich nehme nicht teil"))],
-        error_messages={"required": _("Bitte wählen Sie „Zusagen“ oder „Absagen“.")},
+        error_messages={
+            "required": _("Bitte wählen Sie „Zusagen“ oder „Absagen“."),
+            "invalid_choice": _("Bitte wählen Sie „Zusagen“ oder „Absagen“."),
+        },
     )
 
 
