@@ -32,9 +32,8 @@ def comment_public_attribution(comment: Comment) -> str | None:
     if comment.deleted_at is not None or comment.moderation == Comment.Moderation.HIDDEN:
         return None
     if comment.confidentiality == Comment.Confidentiality.QUOTABLE:
-        if comment.organisation_id is not None:
-            return comment.organisation.name
-        return comment.author.get_full_name() if comment.author_id else ANONYMISED_ATTRIBUTION
+        # Without an organisation there is nothing to name; a person's name is never published.
+        return comment.organisation.name if comment.organisation_id is not None else ANONYMISED_ATTRIBUTION
     if comment.confidentiality == Comment.Confidentiality.ANONYMISED:
         return ANONYMISED_ATTRIBUTION
     return None

@@ -122,7 +122,9 @@ def test_rsvp_on_page_saves_answer(client, roles, answer, expected):
     assert roles.invitation.responded_at is not None
 
 
-@pytest.mark.parametrize(("role", "expected"), [("organiser", 403), ("outsider", 404), ("anonymous", 302), ("admin", 403)])
+@pytest.mark.parametrize(
+    ("role", "expected"), [("organiser", 403), ("outsider", 404), ("anonymous", 302), ("admin", 403)]
+)
 def test_rsvp_on_page_refused_for_non_invitees(client, roles, role, expected):
     response = _client_for(client, roles, role).post(
         reverse("rounds:rsvp", kwargs={"pk": roles.round.pk}), {"answer": "accept"}
@@ -201,7 +203,9 @@ def test_ics_download_after_accepting(client, roles):
     assert roles.round.online_link in body.replace("\r\n ", "")
 
 
-@pytest.mark.parametrize(("role", "expected"), [("organiser", 403), ("invited", 403), ("outsider", 404), ("anonymous", 302), ("admin", 403)])
+@pytest.mark.parametrize(
+    ("role", "expected"), [("organiser", 403), ("invited", 403), ("outsider", 404), ("anonymous", 302), ("admin", 403)]
+)
 def test_ics_download_refused_without_acceptance(client, roles, role, expected):
     response = _client_for(client, roles, role).get(reverse("rounds:ics", kwargs={"pk": roles.round.pk}))
 

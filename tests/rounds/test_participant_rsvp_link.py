@@ -39,7 +39,10 @@ def test_rsvp_link_post_accepts_without_login_and_offers_ics(client, roles):
     assert roles.invitation.rsvp == "accepted"
     assert "Vielen Dank, Ihre Zusage ist gespeichert." in content
     assert roles.round.online_link in content
-    assert reverse("rounds:rsvp_link_ics", kwargs={"signed": rsvp_token(invitation=roles.invitation, answer="accept")}) in content
+    assert (
+        reverse("rounds:rsvp_link_ics", kwargs={"signed": rsvp_token(invitation=roles.invitation, answer="accept")})
+        in content
+    )
 
 
 def test_rsvp_link_post_declines(client, roles):
