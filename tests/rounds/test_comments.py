@@ -102,7 +102,7 @@ def test_comment_reply_emails_parent_author_once(roles, django_capture_on_commit
 
     reply.refresh_from_db()
     assert [m.to for m in mailoutbox] == [[roles.organiser.email]]
-    assert mailoutbox[0].subject == "Neue Antwort auf Ihren Beitrag zu § 4 (Runde %d)" % roles.round.number
+    assert mailoutbox[0].subject == f"Neue Antwort auf Ihren Beitrag zu § 4 (Runde {roles.round.number})"
     assert "Antwort mit Fett" in mailoutbox[0].body
     assert f"#comment-{reply.pk}" in mailoutbox[0].body
     assert reply.reply_notified_at is not None
