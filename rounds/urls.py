@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import home, privacy
+from .views import home, privacy, reports
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("datenschutz/meine-daten.json", privacy.my_data_download, name="my_data_download"),
     path("datenschutz/konto-loeschen/", privacy.account_delete, name="account_delete"),
     path("reihen/<slug:slug>/teilnehmende.csv", privacy.participants_export, name="participants_export"),
+    path("nachberichte/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("nachberichte/<int:pk>/nachbericht.pdf", reports.report_pdf, name="report_pdf"),
     path("orga/", include("rounds.urls_organiser")),
     path("", include("rounds.urls_participant")),
 ]

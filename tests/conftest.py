@@ -25,6 +25,12 @@ def _eager_celery(settings, tmp_path):
     celery_app.conf.task_always_eager = True
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing every factory user's password with PBKDF2 costs seconds per test; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password():
     from tests.factories import PASSWORD

@@ -1,46 +1,96 @@
-"""The follow-up report: request a build, build it, publish it. (Contract used by the organiser screens.)"""
+"""The follow-up report: request a build, build it (HTML and PDF), publish it.
 
+A build claims its report with a guarded UPDATE (queued → building), so a duplicate task does
+nothing; it reports progress in ``FollowUpReport.progress`` for the organiser's page. Every request
+makes a new version; the PDF is saved through Django's storage API (``FileField.save``), so a
+deployment may move it to object storage by configuration.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from participants.models import User
 from rounds.models import FollowUpReport, Round
+from rounds.services.report_content import report_content
+from rounds.services.report_pdf import render_pdf
 from strategy_exchange.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+BUILDABLE = (Round.Status.HELD, Round.Status.PUBLISHED)
+
+
+def _enqueue_build(report_id: int) -> None:
+    from rounds.tasks.reports import build_report
+
+    transaction.on_commit(lambda: build_report.delay(report_id))
 
 
 def report_request(*, round_: Round, user: User | None) -> FollowUpReport:
     """Create the next version of the round's report and enqueue its build after commit."""
-    from rounds.tasks.reports import build_report
-
-    if round_.status not in (Round.Status.HELD, Round.Status.PUBLISHED):
+    if round_.status not in BUILDABLE:
         raise DomainError("Ein Nachbericht kann erst erstellt werden, wenn die Runde stattgefunden hat.")
     with transaction.atomic():
         Round.objects.select_for_update().get(pk=round_.pk)
         version = (round_.reports.aggregate(v=Max("version"))["v"] or 0) + 1
         report = FollowUpReport.objects.create(round=round_, version=version, requested_by=user)
-    transaction.on_commit(lambda: build_report.delay(report.pk))
+    _enqueue_build(report.pk)
     return report
 
 
+def _progress(report_id: int, progress: int) -> None:
+    FollowUpReport.objects.filter(pk=report_id, status=FollowUpReport.Status.BUILDING).update(progress=progress)
+
+
+def report_render_html(*, report: FollowUpReport, built_at: datetime.datetime) -> str:
+    """The report as an HTML fragment (``<article>``), the same for the web page and the PDF."""
+    context = {**report_content(round_=report.round), "report": report, "built_at": timezone.localtime(built_at)}
+    with translation.override("de"):
+        return render_to_string("rounds/report/report.html", context)
+
+
 def report_build(*, report_id: int) -> bool:
-    """Build HTML (and later PDF) of a queued report. Returns False when there was nothing to build."""
+    """Build HTML and PDF of a queued report. Returns False when there was nothing to build."""
+    started_at = timezone.now()
+    # While building, built_at holds the start of the build (the sweep's clock); afterwards its end.
     claimed = FollowUpReport.objects.filter(pk=report_id, status=FollowUpReport.Status.QUEUED).update(
-        status=FollowUpReport.Status.BUILDING, progress=10
+        status=FollowUpReport.Status.BUILDING, progress=5, error="", built_at=started_at
     )
     if not claimed:
         return False
     report = FollowUpReport.objects.select_related("round__series").get(pk=report_id)
-    html = render_to_string("rounds/report/report.html", {"report": report, "round": report.round})
-    FollowUpReport.objects.filter(pk=report_id).update(
-        status=FollowUpReport.Status.BUILT, progress=100, html=html, built_at=timezone.now()
+    built_at = started_at
+    try:
+        html = report_render_html(report=report, built_at=built_at)
+        _progress(report_id, 40)
+        pdf = render_pdf(report=report, html=html)
+        _progress(report_id, 85)
+        filename = f"nachbericht-{report.round.series.slug}-runde-{report.round.number}-v{report.version}.pdf"
+        report.pdf.save(filename, ContentFile(pdf), save=False)
+    except Exception as exc:
+        FollowUpReport.objects.filter(pk=report_id, status=FollowUpReport.Status.BUILDING).update(
+            status=FollowUpReport.Status.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        logger.exception("Report %s failed", report_id)
+        return False
+    FollowUpReport.objects.filter(pk=report_id, status=FollowUpReport.Status.BUILDING).update(
+        status=FollowUpReport.Status.BUILT, progress=100, html=html, pdf=report.pdf.name, built_at=timezone.now()
     )
     return True
 
 
 def report_publish(*, report: FollowUpReport, user: User | None) -> FollowUpReport:
-    """Publish a built report; an earlier published version of the round is withdrawn."""
+    """Publish a built report; an earlier published version of the round is withdrawn. The participants
+    are emailed once, after commit (see :mod:`rounds.services.report_delivery`)."""
+    from rounds.services.report_delivery import report_notify_after_commit
+
     if report.status != FollowUpReport.Status.BUILT:
         raise DomainError("Nur ein fertig erstellter Nachbericht kann veröffentlicht werden.")
     with transaction.atomic():
@@ -51,4 +101,23 @@ def report_publish(*, report: FollowUpReport, user: User | None) -> FollowUpRepo
         report.published_at = timezone.now()
         report.save(update_fields=["status", "published_at"])
         Round.objects.filter(pk=report.round_id).update(status=Round.Status.PUBLISHED)
+        report_notify_after_commit(report=report)
     return report
+
+
+def reports_sweep() -> int:
+    """Re-enqueue builds lost with a broker message or a killed worker. Returns how many."""
+    now = timezone.now()
+    stuck_building = now - datetime.timedelta(seconds=settings.DELIVERY_STUCK_SENDING_SECONDS)
+    stuck_queued = now - datetime.timedelta(seconds=settings.DELIVERY_STUCK_QUEUED_SECONDS)
+    FollowUpReport.objects.filter(status=FollowUpReport.Status.BUILDING, built_at__lt=stuck_building).update(
+        status=FollowUpReport.Status.QUEUED
+    )
+    ids = list(
+        FollowUpReport.objects.filter(status=FollowUpReport.Status.QUEUED, created_at__lt=stuck_queued).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        _enqueue_build(pk)
+    return len(ids)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from rounds.services import delivery
+from rounds.services import delivery, report_delivery, reports
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -23,7 +23,12 @@ def send_invitation(self, invitation_id: int) -> bool:
 
 @shared_task
 def sweep_deliveries() -> dict[str, int]:
-    return delivery.deliveries_sweep()
+    """The minute-by-minute safety net for invitations, report builds and report announcements."""
+    return {
+        **delivery.deliveries_sweep(),
+        "report_builds": reports.reports_sweep(),
+        "report_emails": report_delivery.report_deliveries_sweep(),
+    }
 
 
 __all__ = ["send_invitation", "sweep_deliveries"]

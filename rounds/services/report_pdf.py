@@ -1,0 +1,45 @@
+"""The report as PDF (WeasyPrint): local fonts (DejaVu via fontconfig), local stylesheet, nothing remote."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from rounds.models import FollowUpReport
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+
+
+def _static_only_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Fetches only files below static/: a report never reaches out to the network or the file system."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.scheme != "file" or not path.is_relative_to(STATIC_DIR.resolve()):
+                raise URLFetchingError(f"Not fetched: {url}")
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher(allowed_protocols={"file"})
+
+
+def render_pdf(*, report: FollowUpReport, html: str) -> bytes:
+    """The complete PDF of a report whose HTML fragment (``<article>``) is ``html``."""
+    from weasyprint import HTML
+
+    round_ = report.round
+    with translation.override("de"):
+        document = render_to_string(
+            "rounds/report/report_document.html",
+            {"round": round_, "series": round_.series, "report": report, "report_html": mark_safe(html)},  # noqa: S308 - rendered by our template from sanitised parts
+        )
+    fetcher = _static_only_fetcher()
+    return HTML(string=document, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        custom_metadata=True
+    )
