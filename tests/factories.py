@@ -191,19 +191,19 @@ class RoundRoles:
         return None if role == "anonymous" else getattr(self, role)
 
 
-def round_with_roles(**round_kwargs) -> RoundRoles:
+def round_with_roles(*, clause_number: int = 4, **round_kwargs) -> RoundRoles:
     """A round of a series with an organiser, an invited representative (with organisation and membership),
     a representative of an uninvited organisation, and a staff admin; agenda item for one clause."""
     organiser = UserFactory(full_name="Olga Organisatorin")
     series = SeriesFactory(organisers=[organiser])
     round_ = RoundFactory(series=series, status=Round.Status.INVITED, **round_kwargs)
-    clause = ClauseFactory(number=4, title="Beteiligung aller relevanten Akteure")
+    clause = ClauseFactory(number=clause_number, title="Beteiligung aller relevanten Akteure")
     item = AgendaItemFactory(round=round_, clause=clause, order=1)
-    invited_org = OrganisationFactory(name="Stadt Jena", slug="jena", state="TH")
+    invited_org = OrganisationFactory(name="Stadt Jena", state="TH")
     invited = UserFactory(full_name="Ina Eingeladen")
     MembershipFactory(user=invited, organisation=invited_org)
     invitation = InvitationFactory(round=round_, user=invited, organisation=invited_org)
-    outsider_org = OrganisationFactory(name="Stadt Anderswo", slug="anderswo")
+    outsider_org = OrganisationFactory(name="Stadt Anderswo")
     outsider = UserFactory(full_name="Otto Außenstehend")
     MembershipFactory(user=outsider, organisation=outsider_org)
     admin = UserFactory(full_name="Admin", is_staff=True, is_superuser=True)
