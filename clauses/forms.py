@@ -37,8 +37,16 @@ class PositionForm(forms.Form):
 
 
 class MatrixFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Art der Organisation"), required=False)
-    state = forms.ChoiceField(label=_("Bundesland"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Art der Organisation"),
+        required=False,
+        error_messages={"invalid_choice": _("Bitte wählen Sie eine Art aus der Liste.")},
+    )
+    state = forms.ChoiceField(
+        label=_("Bundesland"),
+        required=False,
+        error_messages={"invalid_choice": _("Bitte wählen Sie ein Bundesland aus der Liste.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
