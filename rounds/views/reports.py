@@ -21,10 +21,7 @@ def can_view_report(user: permissions.AnyUser, report: FollowUpReport) -> bool:
         return report.status in READY
     if report.status != FollowUpReport.Status.PUBLISHED:
         return False
-    return (
-        series.report_visibility == Series.ReportVisibility.PUBLIC
-        or permissions.is_series_participant(user, series)
-    )
+    return series.report_visibility == Series.ReportVisibility.PUBLIC or permissions.is_series_participant(user, series)
 
 
 def _get_report(request: HttpRequest, pk: int) -> FollowUpReport:
