@@ -22,7 +22,7 @@ def test_account_page_anonymous_renders_german_in_layout(client, name, heading):
     content = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="de"' in content
-    assert f"<h1 class=\"kern-heading-large\">{heading}</h1>" in content
+    assert f'<h1 class="kern-heading-large">{heading}</h1>' in content
     assert 'class="site-header"' in content
 
 
@@ -44,7 +44,6 @@ def test_account_page_signed_in_renders_german_in_layout(client, name, text):
     assert response.status_code == 200
     assert text in content
     assert 'class="site-header"' in content
-
 
 
 def test_password_reset_email_in_formal_german(client, mailoutbox):
