@@ -1,0 +1,101 @@
+"""Measurements as a list of ``{name, value, unit}`` objects (plus target and verdict where one applies)."""
+
+import json
+import operator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.load import LoadResult
+    from bench.queries import PageQueries
+
+RATIO_TARGET = 0.25
+P99_TARGET_MS = 250.0
+FANOUT_TARGET = 100.0
+REPORT_TARGET_S = 5.0
+GENERATION_TARGET_S = 600.0
+CHECKS = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
+
+
+@dataclass
+class Result:
+    name: str
+    value: float | int | None
+    unit: str
+    target: str | None = None
+    ok: bool | None = None
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        data: dict = {"name": self.name, "value": self.value, "unit": self.unit}
+        if self.target is not None:
+            data["target"] = self.target
+            data["ok"] = self.ok
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def checked(name: str, value: float | int | None, unit: str, *, op: str, limit: float, note: str = "") -> Result:
+    ok = None if value is None else bool(CHECKS[op](value, limit))
+    return Result(name, value, unit, target=f"{op} {limit:g}", ok=ok, note=note)
+
+
+def load_results(*, name: str, load: "LoadResult", bare: "LoadResult | None", acceptance: bool) -> list[Result]:
+    note = f"{load.requests} requests, {load.errors} errors ({load.tool})"
+    ratio = round(load.requests_per_second / bare.requests_per_second, 3) if bare and bare.requests_per_second else None
+    results = [Result(f"{name}: requests/s", round(load.requests_per_second, 1), "req/s", note=note)]
+    results.append(Result(f"{name}: p50 latency", round(load.p50_ms, 2), "ms"))
+    if acceptance:
+        results.append(checked(f"{name}: p99 latency", round(load.p99_ms, 2), "ms", op="<=", limit=P99_TARGET_MS))
+        results.append(checked(f"{name}: ratio to bare view", ratio, "ratio", op=">=", limit=RATIO_TARGET))
+    else:
+        results.append(Result(f"{name}: p99 latency", round(load.p99_ms, 2), "ms"))
+        if bare is not None:
+            results.append(Result(f"{name}: ratio to bare view", ratio, "ratio"))
+    if load.errors:
+        results.append(checked(f"{name}: failed requests", load.errors, "requests", op="==", limit=0))
+    return results
+
+
+def query_results(*, small: list["PageQueries"], scale: list["PageQueries"]) -> list[Result]:
+    results = []
+    small_by_name = {entry.name: entry for entry in small}
+    for entry in scale:
+        before = small_by_name.get(entry.name)
+        if entry.queries is None:
+            continue
+        results.append(Result(f"{entry.name}: queries (small data)", before.queries if before else None, "queries"))
+        note = "" if entry.status == 200 else f"status {entry.status}"
+        limit = before.queries if before and before.queries is not None else -1
+        results.append(
+            checked(f"{entry.name}: queries (scale data)", entry.queries, "queries", op="==", limit=limit, note=note)
+        )
+    return results
+
+
+def not_available(name: str, url_name: str) -> Result:
+    return Result(name, None, "", note=f"not available: URL name {url_name!r} does not resolve")
+
+
+def results_write(*, results: list[Result], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([result.as_dict() for result in results], indent=2, ensure_ascii=False) + "\n")
+
+
+def _value(result: Result) -> str:
+    if result.value is None:
+        return "–"
+    if isinstance(result.value, float):
+        return f"{result.value:,.2f} {result.unit}".strip()
+    return f"{result.value:,} {result.unit}".strip()
+
+
+def results_table(results: list[Result]) -> str:
+    """A Markdown table: measurement, value, target, verdict, note."""
+    lines = ["| measurement | value | target | ok | note |", "|---|---:|---|---|---|"]
+    for result in results:
+        verdict = "" if result.ok is None else ("yes" if result.ok else "**no**")
+        lines.append(f"| {result.name} | {_value(result)} | {result.target or ''} | {verdict} | {result.note} |")
+    return "\n".join(lines)
