@@ -44,8 +44,19 @@ messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Benchmark on PostgreSQL (BENCH_DATABASE_URL, default strategy_exchange_bench) and Redis; see README "Performance".
+# wrk is installed when missing and running as root; otherwise the pure-Python load generator is used.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; \
+	  else echo "wrk not found: pages are loaded by the Python load generator (apt-get install wrk)"; fi; }
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The same pipeline end to end on tiny data in about a minute (own database, results in var/bench/smoke.json).
+bench-smoke: $(STAMP)
+	$(BIN)/python -m bench --database-url postgres://postgres@127.0.0.1:5432/strategy_exchange_bench_smoke \
+	  --organisations 200 --people 500 --rounds 10 --comments 5000 --strategies 50 \
+	  --duration 2 --warmup 0.5 --fanout 50 --output var/bench/smoke.json $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db.sqlite3 var/mail var/media var/staticfiles

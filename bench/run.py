@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     load.add_argument("--load", choices=["auto", "wrk", "python"], default="auto")
     other = parser.add_argument_group("email and reports")
     other.add_argument("--fanout", type=int, default=1000, help="invitations sent in the fan-out")
-    other.add_argument("--fanout-concurrency", type=int, default=1, help="processes of the one worker")
+    other.add_argument("--fanout-concurrency", type=int, default=cores, help="pool processes of the one worker")
     parser.add_argument("--output", type=Path, default=VAR / "results.json")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
@@ -155,7 +155,7 @@ def scale_prepare(args: argparse.Namespace) -> "Result":
         round_comments=args.round_comments,
         seed=args.seed,
     )
-    marker_path = VAR / "scale.json"
+    marker_path = VAR / f"scale-{database_name(args.database_url).replace('/', '_')}.json"
     key = {"database": args.database_url, "params": params.as_dict()}
     marker = marker_read(marker_path)
     name = "scale data generation"
