@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from participants.models import User
 from rounds import permissions
@@ -36,6 +37,13 @@ class CommentView:
         return self.comment.pk
 
 
+def former_representative_label(comment: Comment) -> str:
+    """The author of a comment whose account was deleted: "ehemalige:r Vertreter:in (Stadt Jena)"."""
+    if comment.organisation_id is None:
+        return _("ehemalige:r Vertreter:in")
+    return _("ehemalige:r Vertreter:in (%(organisation)s)") % {"organisation": comment.organisation.name}
+
+
 def _view(comment: Comment, *, viewer: User, mode: str, moderator: bool, can_post: bool) -> CommentView:
     is_own = viewer.is_authenticated and comment.author_id == viewer.pk
     if comment.deleted_at is not None:
@@ -46,8 +54,10 @@ def _view(comment: Comment, *, viewer: User, mode: str, moderator: bool, can_pos
         state, show_body = "internal", False
     else:
         state, show_body = "visible", True
-    if mode == FULL:
-        author_label = comment.author.get_full_name() if comment.author_id else "–"
+    if mode == FULL and comment.author_id is None:
+        author_label, organisation_label = former_representative_label(comment), ""
+    elif mode == FULL:
+        author_label = comment.author.get_full_name()
         organisation_label = comment.organisation.name if comment.organisation_id else ""
     else:
         author_label = comment_public_attribution(comment) or ""

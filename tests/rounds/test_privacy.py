@@ -116,3 +116,53 @@ def test_participants_export_only_for_organisers_of_the_series(client):
     rows = own.content.decode("utf-8-sig").splitlines()
     assert rows[0] == "Runde;Organisation;Name;E-Mail;Rückmeldung;teilgenommen"
     assert rows[1].split(";")[1:4] == ["Stadt Jena", rows[1].split(";")[2], "teilnahme@example.org"]
+
+
+def test_account_delete_thread_and_published_report_keep_text_with_former_representative_label(
+    client, django_capture_on_commit_callbacks
+):
+    from rounds.models import FollowUpReport, MeetingNote, Round
+    from rounds.services import reports
+    from tests.factories import round_with_roles
+
+    world = round_with_roles()
+    Round.objects.filter(pk=world.round.pk).update(status=Round.Status.HELD)
+    world.round.refresh_from_db()
+    world.invited.full_name = "Ina Eingeladen"
+    world.invited.save()
+    question = CommentFactory(agenda_item=world.item, author=world.organiser, organisation=None, body="Wer beteiligt?")
+    CommentFactory(
+        agenda_item=world.item, author=world.invited, organisation=world.invited_org, body="Wir beteiligen alle."
+    )
+    CommentFactory(
+        agenda_item=world.item,
+        author=world.invited,
+        organisation=world.invited_org,
+        parent=question,
+        body="Auch die Hochschule.",
+    )
+    MeetingNote.objects.create(
+        round=world.round, agenda_item=world.item, body="Beteiligung gelingt.", is_key_finding=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.report_request(round_=world.round, user=world.organiser)
+    report.refresh_from_db()
+    reports.report_publish(report=report, user=world.organiser)
+    email = world.invited.email
+
+    privacy.account_delete(user=world.invited)
+
+    published = FollowUpReport.objects.get(pk=report.pk)
+    assert published.status == FollowUpReport.Status.PUBLISHED
+    assert "Wir beteiligen alle." in published.html
+    assert "Auch die Hochschule." in published.html
+    assert "Ina Eingeladen" not in published.html
+    client.force_login(world.organiser)
+    thread = client.get(reverse("rounds:discussion", args=[world.round.pk, world.clause.number])).content.decode()
+    assert thread.count("ehemalige:r Vertreter:in (Stadt Jena)") == 2
+    assert "Wir beteiligen alle." in thread
+    assert "Auch die Hochschule." in thread
+    assert "Ina Eingeladen" not in thread
+    everything = _all_text_columns()
+    assert email not in everything
+    assert "Ina Eingeladen" not in everything
