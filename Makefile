@@ -23,7 +23,10 @@ run: $(STAMP)
 	@echo ""
 	@echo "Strategie-Austausch läuft auf http://127.0.0.1:8000  (Beenden mit Strg+C)"
 	@echo "E-Mails landen als Dateien in var/mail/"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# Periodic jobs (reminders, sweep, next-round proposals) run every minute beside the server.
+	$(BIN)/python manage.py run_periodic_jobs --loop 60 > var/periodic-jobs.log 2>&1 & \
+	  jobs_pid=$$!; trap 'kill $$jobs_pid 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

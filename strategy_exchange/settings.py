@@ -103,6 +103,8 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file under var/ unless DATABASE_URL says otherwise.
+if not env_str("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
