@@ -254,21 +254,26 @@ COMMENTS = [
 def _discussion(items, representatives, organisations) -> None:
     item = items[4]
     first = None
-    for slug, confidentiality, body in COMMENTS:
-        comment, _ = Comment.objects.get_or_create(
+    written_at = item.round.starts_at - datetime.timedelta(days=6)
+    for hours, (slug, confidentiality, body) in enumerate(COMMENTS):
+        comment, created = Comment.objects.get_or_create(
             agenda_item=item,
             author=representatives[slug],
             body=body,
             defaults={"organisation": organisations[slug], "confidentiality": confidentiality},
         )
+        if created:  # created_at is set on insert; date the demo comments before the round
+            Comment.objects.filter(pk=comment.pk).update(created_at=written_at + datetime.timedelta(hours=hours))
         first = first or comment
-    Comment.objects.get_or_create(
+    reply, created = Comment.objects.get_or_create(
         agenda_item=item,
         author=representatives["bamberg"],
         parent=first,
         body="Das deckt sich mit unserer Erfahrung: ohne Kammern und Hochschulen wäre es nicht gegangen.",
         defaults={"organisation": organisations["bamberg"], "confidentiality": "quotable"},
     )
+    if created:
+        Comment.objects.filter(pk=reply.pk).update(created_at=written_at + datetime.timedelta(days=1))
 
 
 NOTES = [
