@@ -98,15 +98,16 @@ def note_restore(*, note: MeetingNote, revision: MeetingNoteRevision, user: User
     """Make an earlier version the current text (as a new version; nothing is lost)."""
     if revision.note_id != note.pk:
         raise DomainError("Diese Fassung gehört nicht zu dieser Notiz.")
+    current = MeetingNote.objects.select_related("round", "agenda_item").get(pk=note.pk)
     saved, _ = note_save(
-        round_=note.round,
+        round_=current.round,
         user=user,
-        note=note,
-        agenda_item=note.agenda_item,
+        note=current,
+        agenda_item=current.agenda_item,
         body=revision.body,
-        is_key_finding=note.is_key_finding,
-        is_open_question=note.is_open_question,
-        base_version=note.version,
+        is_key_finding=current.is_key_finding,
+        is_open_question=current.is_open_question,
+        base_version=current.version,
         fold=False,
     )
     return saved
