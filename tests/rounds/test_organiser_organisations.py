@@ -1,0 +1,78 @@
+import pytest
+from django.urls import reverse
+
+from participants.models import AccountInvitation, Membership, Organisation
+from rounds.models import Round
+from tests.factories import InvitationFactory, OrganisationFactory, PositionFactory, RoundFactory, StrategyFactory
+from tests.rounds.organiser_world import build_world, fast_passwords  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_organisation_list_finds_by_name_or_place(client):
+    world = build_world()
+    OrganisationFactory(name="Landkreis Nordheide", place="Buchholz", kind="district")
+    client.force_login(world.organiser)
+
+    by_place = client.get(reverse("orga:organisation_list"), {"q": "buchholz"})
+    by_name = client.get(reverse("orga:organisation_list"), {"q": "jena"})
+
+    assert [o.name for o in by_place.context["page"]] == ["Landkreis Nordheide"]
+    assert [o.name for o in by_name.context["page"]] == ["Stadt Jena"]
+
+
+def test_organisation_create_assigns_slug_and_empty_ags_as_none(client):
+    world = build_world()
+    client.force_login(world.organiser)
+
+    client.post(
+        reverse("orga:organisation_create"),
+        {
+            "name": "Gemeinde Bad Beispiel",
+            "kind": "municipality",
+            "state": "BY",
+            "ags": "",
+            "website": "bad-beispiel.de",
+        },
+    )
+
+    organisation = Organisation.objects.get(name="Gemeinde Bad Beispiel")
+    assert (organisation.slug, organisation.ags, organisation.website) == (
+        "gemeinde-bad-beispiel",
+        None,
+        "https://bad-beispiel.de",
+    )
+
+
+def test_representative_add_new_person_gets_pending_account(client):
+    world = build_world()
+    client.force_login(world.organiser)
+
+    client.post(
+        reverse("orga:representative_add", kwargs={"slug": world.invited_org.slug}),
+        {"email": "neu@jena.example", "full_name": "Nele Neu", "role": "contact"},
+    )
+
+    membership = Membership.objects.get(user__email="neu@jena.example")
+    assert (membership.organisation, membership.role, membership.user.has_usable_password()) == (
+        world.invited_org,
+        "contact",
+        False,
+    )
+    assert AccountInvitation.objects.get(user=membership.user).organisation == world.invited_org
+
+
+def test_organisation_detail_shows_history_in_own_series_and_positions(client):
+    world = build_world()
+    held = RoundFactory(series=world.series, number=1, status=Round.Status.HELD)
+    InvitationFactory(round=held, user=world.invited, organisation=world.invited_org, attended_at=held.starts_at)
+    foreign = RoundFactory(status=Round.Status.HELD)
+    InvitationFactory(round=foreign, user=world.invited, organisation=world.invited_org)
+    PositionFactory(strategy=StrategyFactory(organisation=world.invited_org), clause=world.clause, status="partly")
+    client.force_login(world.organiser)
+
+    response = client.get(reverse("orga:organisation_detail", kwargs={"slug": world.invited_org.slug}))
+
+    history = [(entry["round"].pk, entry["attended"]) for entry in response.context["rounds"]]
+    assert sorted(history) == sorted([(world.round.pk, False), (held.pk, True)])
+    assert [p.get_status_display() for p in response.context["positions"]] == ["teilweise"]

@@ -1,0 +1,63 @@
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from rounds.models import Round, Series
+from rounds.selectors.calendar_feed import feed_token
+from tests.factories import UserFactory
+from tests.rounds.organiser_world import build_world, fast_passwords  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_series_create_makes_creator_and_co_organisers_organisers(client):
+    world = build_world()
+    colleague = UserFactory(email="kollegin@example.org")
+    client.force_login(world.organiser)
+    data = {
+        "title": "Datenstrategien im Gespräch",
+        "cadence_months": "3",
+        "cadence_weekday": "1",
+        "cadence_week": "2",
+        "default_start_time": "10:00",
+        "default_duration_minutes": "90",
+        "default_online_link": "konferenz.example.org/daten",
+        "report_visibility": "public",
+        "co_organisers": "Kollegin@example.org",
+    }
+
+    response = client.post(reverse("orga:series_create"), data)
+
+    series = Series.objects.get(title="Datenstrategien im Gespräch")
+    assert response["Location"] == reverse("orga:series_detail", kwargs={"slug": series.slug})
+    assert set(series.organisers.all()) == {world.organiser, colleague}
+    assert (series.slug, series.default_online_link) == (
+        "datenstrategien-im-gesprach",
+        "https://konferenz.example.org/daten",
+    )
+
+
+def test_series_detail_lists_rounds_with_clauses_and_organisations(client):
+    world = build_world()
+    client.force_login(world.organiser)
+
+    response = client.get(reverse("orga:series_detail", kwargs={"slug": world.series.slug}))
+
+    [round_] = response.context["rounds"]
+    assert ([i.clause.number for i in round_.agenda_items.all()], round_.participating) == ([4], [world.invited_org])
+
+
+def test_series_feed_marks_cancelled_rounds(client):
+    world = build_world()
+    Round.objects.filter(pk=world.round.pk).update(status=Round.Status.CANCELLED, calendar_sequence=3)
+
+    response = client.get(
+        reverse("orga:series_feed", kwargs={"slug": world.series.slug, "token": feed_token(series=world.series)})
+    )
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+
+    assert (str(event["uid"]), int(event["sequence"]), str(event["status"])) == (
+        world.round.calendar_uid,
+        3,
+        "CANCELLED",
+    )
