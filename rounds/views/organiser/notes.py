@@ -97,6 +97,9 @@ def note_save(request: HttpRequest, pk: int, slot: str) -> HttpResponse:
         messages.success(request, _("Die Notiz ist gespeichert."))
         return redirect(f"{reverse('orga:notes', kwargs={'pk': round_.pk})}#{slot}")
     if conflict is not None:
+        # The warning is shown; saving the form again deliberately replaces the stored version.
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = conflict.version
         messages.error(request, error_text)
     return _page(request, round_, bound=form, status=422)
 
