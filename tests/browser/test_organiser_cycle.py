@@ -46,7 +46,9 @@ def test_organiser_runs_round_four_from_creation_to_published_report(page):
         round_ = Round.objects.get(series__slug="klauseln-smart-city-strategien", number=4)
 
         # Agenda: § 4 came as carry-over; add § 1 from the library by search, create § 7 in place, reorder.
-        page.get_by_label("In der Bibliothek suchen (Nummer oder Titel)").fill("Einfügung")
+        search = page.get_by_label("In der Bibliothek suchen (Nummer oder Titel)")
+        search.fill("Einfügung")
+        search.press("Enter")
         page.locator("#search-results").get_by_role("button", name="hinzufügen – § 1").click()
         page.get_by_label("Nummer (§)").fill("7")
         page.get_by_label("Titel", exact=True).fill("Offene Daten und urbane Datenplattformen")
@@ -96,6 +98,7 @@ def test_organiser_runs_round_four_from_creation_to_published_report(page):
         expect(page.get_by_text("Anwesenheit gespeichert: 2 Personen.")).to_be_visible()
 
         page.get_by_role("link", name="Notizen", exact=True).first.click()
+        page.wait_for_load_state("load")
         item7 = AgendaItem.objects.get(round=round_, clause__number=7)
         item1 = AgendaItem.objects.get(round=round_, clause__number=1)
         _type_note(page, f"i{item7.pk}", FINDING)
