@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clauses.models import Clause
 from participants.models import Organisation
@@ -143,7 +144,8 @@ class Invitation(models.Model):
     class Rsvp(models.TextChoices):
         OPEN = "open", _("offen")
         ACCEPTED = "accepted", _("zugesagt")
-        DECLINED = "declined", _("abgesagt")
+        # Context: "abgesagt" also labels a cancelled round; in English the two differ.
+        DECLINED = "declined", pgettext_lazy("invitation response", "abgesagt")
 
     class Delivery(models.TextChoices):
         PENDING = "pending", _("nicht versandt")
