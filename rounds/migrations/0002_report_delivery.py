@@ -6,29 +6,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rounds', '0001_initial'),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportDelivery',
+            name="ReportDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='versandt am')),
-                ('error', models.TextField(blank=True, verbose_name='Fehler')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='rounds.followupreport')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="versandt am")),
+                ("error", models.TextField(blank=True, verbose_name="Fehler")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="rounds.followupreport",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Versand des Nachberichts',
-                'verbose_name_plural': 'Versand der Nachberichte',
-                'indexes': [models.Index(fields=['sent_at', 'claimed_at'], name='rounds_repo_sent_at_45a346_idx')],
-                'constraints': [models.UniqueConstraint(fields=('report', 'user'), name='report_delivery_once_per_person')],
+                "verbose_name": "Versand des Nachberichts",
+                "verbose_name_plural": "Versand der Nachberichte",
+                "indexes": [models.Index(fields=["sent_at", "claimed_at"], name="rounds_repo_sent_at_45a346_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("report", "user"), name="report_delivery_once_per_person")
+                ],
             },
         ),
     ]
