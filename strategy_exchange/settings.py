@@ -154,7 +154,11 @@ MFA_REQUIRED_FOR_ORGANISERS = env_bool("MFA_REQUIRED_FOR_ORGANISERS", False)
 # Internationalisation: German first, English available.
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds the English catalogue, written by makemessages (which only ever writes into the
+# first entry). locale_overrides/ is maintained by hand: formal German ("Sie") for those
+# django-allauth messages that allauth's own German catalogue phrases with "du". Project
+# catalogues take precedence over those of installed apps.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
