@@ -43,9 +43,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# German is the source language: only the English catalogue (locale/en) is extracted. compilemessages
+# compiles every directory in LOCALE_PATHS, i.e. locale/ and the hand-kept locale_overrides/.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 # Benchmark on PostgreSQL (BENCH_DATABASE_URL, default strategy_exchange_bench) and Redis; see README "Performance".
 # wrk is installed when missing and running as root; otherwise the pure-Python load generator is used.
