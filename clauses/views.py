@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from participants import selectors as participant_selectors
 from strategy_exchange.errors import DomainError
@@ -19,6 +19,7 @@ from .forms import MatrixFilterForm, PositionForm
 from .models import Position
 
 
+@require_GET
 def library(request: HttpRequest) -> HttpResponse:
     return render(request, "clauses/library.html", {"clauses": selectors.clause_list()})
 
@@ -39,6 +40,7 @@ def _our_strategy(request: HttpRequest):
 
 
 @login_required
+@require_GET
 def our_positions(request: HttpRequest) -> HttpResponse:
     organisation, strategy, response = _our_strategy(request)
     if response is not None:
@@ -107,6 +109,7 @@ def _chart(data: selectors.Matrix) -> list[dict]:
 
 
 @login_required
+@require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
     form = MatrixFilterForm(request.GET or None)
     data = selectors.comparison_matrix(**form.filters())
@@ -128,6 +131,7 @@ def _csv_cell(value) -> str:
 
 
 @login_required
+@require_GET
 def matrix_csv(request: HttpRequest) -> HttpResponse:
     form = MatrixFilterForm(request.GET or None)
     data = selectors.comparison_matrix(**form.filters())
@@ -159,6 +163,7 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def position_quote(request: HttpRequest, strategy_pk: int, number: int) -> HttpResponse:
     """A matrix cell opened: the position with its quote – a fragment for htmx, else a page."""
     found = selectors.position_for_cell(strategy_pk=strategy_pk, number=number)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from strategy_exchange.errors import DomainError
 
@@ -108,6 +108,7 @@ def strategy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def strategy_file(request: HttpRequest, pk: int) -> FileResponse:
     """The uploaded PDF of a strategy, for signed-in participants (strategies are compared across organisations)."""
     strategy = Strategy.objects.select_related("organisation").filter(pk=pk).first()

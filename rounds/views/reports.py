@@ -7,6 +7,7 @@ The PDF is streamed from the storage backend, never from a public media URL.
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from rounds import permissions
 from rounds.models import FollowUpReport, Series
@@ -31,6 +32,7 @@ def _get_report(request: HttpRequest, pk: int) -> FollowUpReport:
     return report
 
 
+@require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     context = {
@@ -43,6 +45,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "rounds/report/report_page.html", context)
 
 
+@require_GET
 def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
     report = _get_report(request, pk)
     if not report.pdf:

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rounds.forms.organiser.agenda import AgendaAddForm, AgendaMoveForm, ClauseCreateForm
 from rounds.models import Round
@@ -36,12 +36,14 @@ def _page(request: HttpRequest, round_: Round, *, add_form=None, create_form=Non
 
 
 @login_required
+@require_GET
 def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     return _page(request, round_)
 
 
 @login_required
+@require_GET
 def agenda_search(request: HttpRequest, pk: int) -> HttpResponse:
     """Search results while typing (htmx); without JavaScript the search form reloads the whole page."""
     round_ = get_round_to_manage(request.user, pk=pk)

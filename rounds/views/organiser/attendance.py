@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
 from rounds.forms.organiser.invitations import AttendanceForm
 from rounds.models import Round
@@ -15,6 +16,7 @@ from .common import form_error
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     form = AttendanceForm(request.POST or None, round_=round_)

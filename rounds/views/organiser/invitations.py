@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rounds.forms.organiser.invitations import (
     InviteEmailForm,
@@ -57,12 +57,14 @@ def _created_message(request: HttpRequest, round_: Round, count: int) -> None:
 
 
 @login_required
+@require_GET
 def invitations(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     return _page(request, round_)
 
 
 @login_required
+@require_GET
 def invitations_table(request: HttpRequest, pk: int) -> HttpResponse:
     """The invitation table alone; the page reloads it every few seconds while it is open."""
     round_ = get_round_to_manage(request.user, pk=pk)
@@ -191,6 +193,7 @@ def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def invitation_stand_in(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     round_, invitation = _invitation(request, pk, invitation_pk)
     form = StandInForm(request.POST or None, candidates=selectors.stand_in_candidates(invitation=invitation))

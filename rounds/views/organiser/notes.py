@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rounds.forms.organiser.notes import NoteForm
 from rounds.models import MeetingNote, Round
@@ -67,6 +67,7 @@ def _page(request: HttpRequest, round_: Round, *, bound: NoteForm | None = None,
 
 
 @login_required
+@require_GET
 def notes(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     return _page(request, round_)
@@ -120,6 +121,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def note_history(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     note = get_object_or_404(round_.notes.select_related("agenda_item__clause"), pk=note_pk)

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.models import Organisation
 from rounds.forms.organiser.organisations import OrganisationForm, OrganisationSearchForm, RepresentativeForm
@@ -34,6 +34,7 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
 
 
 @login_required
+@require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
     require_organiser(request)
     form = OrganisationSearchForm(request.GET or None)
@@ -50,6 +51,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     require_organiser(request)
     form = OrganisationForm(request.POST or None)
@@ -67,6 +69,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug)
     form = OrganisationForm(request.POST or None, instance=organisation)
@@ -91,6 +94,7 @@ def _detail(request: HttpRequest, organisation: Organisation, *, form=None, stat
 
 
 @login_required
+@require_GET
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _detail(request, _organisation(request, slug))
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rounds.models import Round
 from rounds.permissions import get_round_to_manage
@@ -18,6 +18,7 @@ TEMPLATE = "rounds/organiser/report.html"
 
 
 @login_required
+@require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     context = {
@@ -44,6 +45,7 @@ def report_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def report_status(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     """One report's row, polled by the page while the report is being built."""
     round_ = get_round_to_manage(request.user, pk=pk)
@@ -52,6 +54,7 @@ def report_status(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 
 
 @login_required
+@require_GET
 def report_preview(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     item = get_object_or_404(round_.reports, pk=report_pk)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rounds.forms.organiser.rounds import RoundCancelForm, RoundCreateForm, RoundEditForm, RoundRescheduleForm
 from rounds.models import Round
@@ -24,6 +24,7 @@ def _when(round_: Round) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_series_to_manage(request.user, slug=slug)
     starts_at, ends_at = round_services.round_proposed_slot(series=series)
@@ -53,6 +54,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     context = {"round": selectors.round_detail(round_=round_), "series": round_.series, "active": "overview"}
@@ -60,6 +62,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     form = RoundEditForm(request.POST or None, instance=round_)
@@ -76,6 +79,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def round_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     form = RoundRescheduleForm(request.POST or None, round_=round_)
@@ -94,6 +98,7 @@ def round_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def round_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
     form = RoundCancelForm(request.POST or None)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from rounds.forms.organiser.series import SeriesForm
 from rounds.models import Series
@@ -16,6 +17,7 @@ from .common import form_error, require_organiser
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def series_create(request: HttpRequest) -> HttpResponse:
     require_organiser(request)
     form = SeriesForm(request.POST or None, user=request.user)
@@ -32,6 +34,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def series_edit(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_series_to_manage(request.user, slug=slug)
     form = SeriesForm(request.POST or None, instance=series, user=request.user)
@@ -50,6 +53,7 @@ def series_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_series_to_manage(request.user, slug=slug)
     context = {
@@ -61,6 +65,7 @@ def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rounds/organiser/series_detail.html", context)
 
 
+@require_GET
 def series_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The series as an iCalendar feed for calendar subscriptions. The secret token in the address is the
     permission (calendar programs cannot sign in); a wrong token answers 404."""

@@ -2,10 +2,12 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from rounds.selectors import participant as selectors
 
 
+@require_GET
 def clause_history(request: HttpRequest, number: int) -> HttpResponse:
     clause = selectors.clause_get(number=number)
     if clause is None:

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from rounds.forms.participant import CommentForm, HideForm, ReplyForm
@@ -70,6 +70,7 @@ def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, a
     return redirect(_discussion_url(item, anchor))
 
 
+@require_GET
 def discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
     if (
         not request.user.is_authenticated
@@ -156,6 +157,7 @@ def _comment_or_404(request: HttpRequest, pk: int) -> tuple[Comment, selectors.A
     return comment, access
 
 
+@require_GET
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply form under a comment: a fragment for htmx, else the page with the form opened."""
     comment, access = _comment_or_404(request, pk)

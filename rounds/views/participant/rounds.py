@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rounds import permissions
 from rounds.calendar import invitation_ics
@@ -20,6 +20,7 @@ from . import add_domain_error
 
 
 @login_required
+@require_GET
 def my_rounds(request: HttpRequest) -> HttpResponse:
     upcoming, past = selectors.my_invitations(user=request.user)
     return render(request, "rounds/participant/my_rounds.html", {"upcoming": upcoming, "past": past})
@@ -46,6 +47,7 @@ def _round_context(request: HttpRequest, round_: Round, **forms) -> dict:
 
 
 @login_required
+@require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = permissions.get_visible_round_or_404(request.user, pk=pk)
     return render(request, "rounds/participant/round_detail.html", _round_context(request, round_))
@@ -111,6 +113,7 @@ def ics_response(invitation: Invitation) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def ics_download(request: HttpRequest, pk: int) -> HttpResponse:
     _round, invitation = _own_invitation(request, pk)
     if invitation.rsvp != Invitation.Rsvp.ACCEPTED:

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from rounds.models import Invitation
 from rounds.services import rsvp
@@ -47,6 +47,7 @@ def rsvp_link(request: HttpRequest, signed: str) -> HttpResponse:
     )
 
 
+@require_GET
 def rsvp_link_ics(request: HttpRequest, signed: str) -> HttpResponse:
     """The calendar file for an invitation accepted through its link."""
     try:
