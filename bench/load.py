@@ -56,7 +56,7 @@ def load_run(*, url: str, cookie: str | None, duration: float, connections: int,
 
 
 def _wrk(*, url: str, cookie: str | None, duration: float, connections: int) -> LoadResult:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "30s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603

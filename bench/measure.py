@@ -3,7 +3,9 @@
 import argparse
 import os
 import platform
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import django
@@ -29,20 +31,30 @@ def session_cookie(*, user_id: int | None) -> str | None:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
+@dataclass(frozen=True)
+class PageLoad:
+    load: LoadResult
+    single_ms: float  # one request on its own, before the load
+    size: int
+
+
 def page_load(
     *, base_url: str, page: Page, targets: Targets, duration: float, warmup: float, connections: int, tool: str
-) -> LoadResult | Result:
+) -> PageLoad | Result:
     """Load one page for ``duration`` seconds after a warm-up; a Result explains why it was not loaded."""
     path = page.url(targets)
     if path is None:
         return not_available(page.name, page.url_name)
     cookie = session_cookie(user_id=targets.user_id(page.role))
-    status, _body = http_get(url=base_url + path, cookie=cookie)
+    started = time.perf_counter()
+    status, body = http_get(url=base_url + path, cookie=cookie)
+    single_ms = (time.perf_counter() - started) * 1000
     if status != 200:
         return Result(page.name, None, "", note=f"status {status} for {path}: not measured")
     if warmup:
         load_run(url=base_url + path, cookie=cookie, duration=warmup, connections=connections, tool=tool)
-    return load_run(url=base_url + path, cookie=cookie, duration=duration, connections=connections, tool=tool)
+    load = load_run(url=base_url + path, cookie=cookie, duration=duration, connections=connections, tool=tool)
+    return PageLoad(load, single_ms, len(body))
 
 
 def pages_results(
@@ -53,15 +65,17 @@ def pages_results(
     with Gunicorn(env=env, workers=workers, logfile=Path(env.get("VAR_DIR", ".")) / "gunicorn.log") as server:
         server.start()
         bare = page_load(base_url=server.base_url, page=BARE, **options)
-        if not isinstance(bare, LoadResult):
+        if not isinstance(bare, PageLoad):
             raise RuntimeError(f"the bare view did not answer: {bare.note}")
-        results += load_results(name=BARE.name, load=bare, bare=None, acceptance=False)
+        results += load_results(name=BARE.name, load=bare.load, bare=None, acceptance=False)
         for page in PAGES:
             measured = page_load(base_url=server.base_url, page=page, **options)
             if isinstance(measured, Result):
                 results.append(measured)
-            else:
-                results += load_results(name=page.name, load=measured, bare=bare, acceptance=page.acceptance)
+                continue
+            note = f"{measured.size:,} bytes of HTML"
+            results.append(Result(f"{page.name}: single request", round(measured.single_ms, 1), "ms", note=note))
+            results += load_results(name=page.name, load=measured.load, bare=bare.load, acceptance=page.acceptance)
     return results
 
 

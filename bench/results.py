@@ -44,14 +44,21 @@ def checked(name: str, value: float | int | None, unit: str, *, op: str, limit: 
 
 def load_results(*, name: str, load: "LoadResult", bare: "LoadResult | None", acceptance: bool) -> list[Result]:
     note = f"{load.requests} requests, {load.errors} errors ({load.tool})"
+    if not load.requests:
+        note = f"no request completed within {load.seconds:g} s ({load.tool})"
+    completed = load.requests > 0
     ratio = round(load.requests_per_second / bare.requests_per_second, 3) if bare and bare.requests_per_second else None
+    p50 = round(load.p50_ms, 2) if completed else None
+    p99 = round(load.p99_ms, 2) if completed else None
     results = [Result(f"{name}: requests/s", round(load.requests_per_second, 1), "req/s", note=note)]
-    results.append(Result(f"{name}: p50 latency", round(load.p50_ms, 2), "ms"))
+    results.append(Result(f"{name}: p50 latency", p50, "ms"))
     if acceptance:
-        results.append(checked(f"{name}: p99 latency", round(load.p99_ms, 2), "ms", op="<=", limit=P99_TARGET_MS))
+        results.append(checked(f"{name}: p99 latency", p99, "ms", op="<=", limit=P99_TARGET_MS))
         results.append(checked(f"{name}: ratio to bare view", ratio, "ratio", op=">=", limit=RATIO_TARGET))
+        if not completed:
+            results[-2].ok = False
     else:
-        results.append(Result(f"{name}: p99 latency", round(load.p99_ms, 2), "ms"))
+        results.append(Result(f"{name}: p99 latency", p99, "ms"))
         if bare is not None:
             results.append(Result(f"{name}: ratio to bare view", ratio, "ratio"))
     if load.errors:
