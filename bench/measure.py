@@ -22,6 +22,8 @@ from bench.results import FANOUT_TARGET, REPORT_TARGET_S, Result, checked, load_
 
 __all__ = ["checked", "machine_results", "run_all"]
 
+SINGLE_REQUEST_TIMEOUT = 120
+
 
 def session_cookie(*, user_id: int | None) -> str | None:
     """A real session of the user in the database the server reads, as a Cookie header value."""
@@ -47,7 +49,10 @@ def page_load(
         return not_available(page.name, page.url_name)
     cookie = session_cookie(user_id=targets.user_id(page.role))
     started = time.perf_counter()
-    status, body = http_get(url=base_url + path, cookie=cookie)
+    try:
+        status, body = http_get(url=base_url + path, cookie=cookie, timeout=SINGLE_REQUEST_TIMEOUT)
+    except TimeoutError:
+        return Result(page.name, None, "", ok=False, note=f"no answer within {SINGLE_REQUEST_TIMEOUT} s: not measured")
     single_ms = (time.perf_counter() - started) * 1000
     if status != 200:
         return Result(page.name, None, "", note=f"status {status} for {path}: not measured")
@@ -69,6 +74,7 @@ def pages_results(
             raise RuntimeError(f"the bare view did not answer: {bare.note}")
         results += load_results(name=BARE.name, load=bare.load, bare=None, acceptance=False)
         for page in PAGES:
+            server.drain()
             measured = page_load(base_url=server.base_url, page=page, **options)
             if isinstance(measured, Result):
                 results.append(measured)

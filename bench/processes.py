@@ -1,5 +1,6 @@
 """Child processes of the benchmark: gunicorn and a Celery worker, each in its own process group."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -73,7 +74,7 @@ class Gunicorn(Child):
         self.port = free_port()
         command = [
             sys.executable, "-m", "gunicorn", "strategy_exchange.wsgi", "--workers", str(workers),
-            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "60",
+            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120",
         ]  # fmt: skip
         super().__init__(command=command, env=env, logfile=logfile)
 
@@ -93,6 +94,11 @@ class Gunicorn(Child):
         if not wait_until(ready, timeout=60, interval=0.2):
             self.stop()
             raise RuntimeError(f"gunicorn did not start:\n{self.log_tail()}")
+
+    def drain(self, timeout: float = 180) -> None:
+        """Wait until requests a load generator left behind are done: the health check answers again."""
+        with contextlib.suppress(OSError):
+            http_get(url=f"{self.base_url}/healthz", timeout=timeout)
 
 
 class CeleryWorker(Child):
