@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from clauses.models import Clause
 from rounds.models import AgendaItem, MeetingNote, Round
@@ -12,7 +13,9 @@ EDITABLE = (Round.Status.DRAFT, Round.Status.SCHEDULED, Round.Status.INVITED)
 
 def _check_editable(round_: Round) -> None:
     if round_.status not in EDITABLE:
-        raise DomainError("Die Tagesordnung einer Runde, die stattgefunden hat oder abgesagt ist, ist abgeschlossen.")
+        raise DomainError(
+            gettext("Die Tagesordnung einer Runde, die stattgefunden hat oder abgesagt ist, ist abgeschlossen.")
+        )
 
 
 def _renumber(round_: Round) -> None:
@@ -26,13 +29,17 @@ def agenda_add_clause(*, round_: Round, clause: Clause, carried_from: MeetingNot
     """Put a clause at the end of the agenda. A clause is on an agenda at most once."""
     _check_editable(round_)
     if round_.agenda_items.filter(clause=clause).exists():
-        raise DomainError(f"§ {clause.number} steht bereits auf der Tagesordnung.", field="clause")
+        raise DomainError(
+            gettext("§ %(number)s steht bereits auf der Tagesordnung.") % {"number": clause.number}, field="clause"
+        )
     order = (round_.agenda_items.aggregate(o=Max("order"))["o"] or 0) + 1
     try:
         with transaction.atomic():
             return AgendaItem.objects.create(round=round_, clause=clause, order=order, carried_from=carried_from)
     except IntegrityError:
-        raise DomainError(f"§ {clause.number} steht bereits auf der Tagesordnung.", field="clause") from None
+        raise DomainError(
+            gettext("§ %(number)s steht bereits auf der Tagesordnung.") % {"number": clause.number}, field="clause"
+        ) from None
 
 
 @transaction.atomic
@@ -43,7 +50,9 @@ def agenda_create_clause(
     _check_editable(round_)
     if Clause.objects.filter(number=number).exists():
         raise DomainError(
-            f"Es gibt bereits eine Klausel § {number}. Bitte wählen Sie eine andere Nummer.", field="number"
+            gettext("Es gibt bereits eine Klausel § %(number)s. Bitte wählen Sie eine andere Nummer.")
+            % {"number": number},
+            field="number",
         )
     try:
         with transaction.atomic():
@@ -52,7 +61,9 @@ def agenda_create_clause(
             )
     except IntegrityError:
         raise DomainError(
-            f"Es gibt bereits eine Klausel § {number}. Bitte wählen Sie eine andere Nummer.", field="number"
+            gettext("Es gibt bereits eine Klausel § %(number)s. Bitte wählen Sie eine andere Nummer.")
+            % {"number": number},
+            field="number",
         ) from None
     return agenda_add_clause(round_=round_, clause=clause)
 
@@ -61,7 +72,7 @@ def agenda_create_clause(
 def agenda_move(*, item: AgendaItem, direction: str) -> AgendaItem:
     """Swap an agenda item with its neighbour above (``"up"``) or below (``"down"``)."""
     if direction not in ("up", "down"):
-        raise DomainError("Unbekannte Richtung.")
+        raise DomainError(gettext("Unbekannte Richtung."))
     round_ = Round.objects.select_for_update().get(pk=item.round_id)
     _check_editable(round_)
     _renumber(round_)
@@ -82,7 +93,8 @@ def agenda_remove(*, item: AgendaItem) -> None:
     _check_editable(item.round)
     if item.comments.exists() or item.notes.exclude(body="").exists():
         raise DomainError(
-            f"Zu § {item.clause.number} gibt es bereits Kommentare oder Notizen; der Punkt kann nicht entfernt werden."
+            gettext("Zu § %(number)s gibt es bereits Kommentare oder Notizen; der Punkt kann nicht entfernt werden.")
+            % {"number": item.clause.number}
         )
     round_ = item.round
     item.delete()

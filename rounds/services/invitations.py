@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from participants.models import Organisation, User
 from rounds.models import Invitation, Round
@@ -23,7 +24,9 @@ RESEND_PAUSE = datetime.timedelta(minutes=5)
 
 def _check_open(round_: Round) -> None:
     if round_.status not in OPEN_FOR_INVITATIONS:
-        raise DomainError("Zu einer Runde, die stattgefunden hat oder abgesagt ist, kann nicht mehr eingeladen werden.")
+        raise DomainError(
+            gettext("Zu einer Runde, die stattgefunden hat oder abgesagt ist, kann nicht mehr eingeladen werden.")
+        )
 
 
 def _invite(round_: Round, user: User, organisation: Organisation | None, invited_by: User | None, **extra):
@@ -83,7 +86,9 @@ def invitation_create_for_email(
     _check_open(round_)
     user, _ = person_get_or_invite(email=email, full_name=full_name, organisation=organisation, invited_by=invited_by)
     if Invitation.objects.filter(round=round_, user=user).exists():
-        raise DomainError(f"{user.email} ist zu dieser Runde bereits eingeladen.", field="email")
+        raise DomainError(
+            gettext("%(person)s ist zu dieser Runde bereits eingeladen.") % {"person": user.email}, field="email"
+        )
     invitation, _ = _invite(round_, user, organisation or _organisation_of(user), invited_by)
     _send_if_already_invited(round_, [invitation])
     return invitation
@@ -94,12 +99,16 @@ def invitations_send(*, round_: Round) -> int:
     """Send every invitation not yet sent and mark the round as "invitations sent". Returns how many were queued."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status == S.DRAFT:
-        raise DomainError("Bitte planen Sie die Runde zuerst (Tagesordnung festlegen), bevor Sie einladen.")
+        raise DomainError(gettext("Bitte planen Sie die Runde zuerst (Tagesordnung festlegen), bevor Sie einladen."))
     if round_.status not in (S.SCHEDULED, S.INVITED):
-        raise DomainError("Zu einer Runde, die stattgefunden hat oder abgesagt ist, werden keine Einladungen versandt.")
+        raise DomainError(
+            gettext("Zu einer Runde, die stattgefunden hat oder abgesagt ist, werden keine Einladungen versandt.")
+        )
     pending = list(round_.invitations.filter(delivery=Invitation.Delivery.PENDING).values_list("pk", flat=True))
     if not pending and round_.status == S.SCHEDULED:
-        raise DomainError("Es gibt noch niemanden einzuladen. Bitte wählen Sie zuerst Organisationen oder Personen.")
+        raise DomainError(
+            gettext("Es gibt noch niemanden einzuladen. Bitte wählen Sie zuerst Organisationen oder Personen.")
+        )
     Round.objects.filter(pk=round_.pk, status=S.SCHEDULED).update(status=S.INVITED)
     return delivery.invitations_enqueue(invitation_ids=pending)
 
@@ -109,15 +118,17 @@ def invitation_resend(*, invitation: Invitation) -> int:
     """Send one invitation again: after a failed delivery, or when it was sent a while ago."""
     round_ = invitation.round
     if round_.status not in (S.INVITED,):
-        raise DomainError("Einladungen können erst erneut gesendet werden, wenn die Einladungen versandt wurden.")
+        raise DomainError(
+            gettext("Einladungen können erst erneut gesendet werden, wenn die Einladungen versandt wurden.")
+        )
     if invitation.delivery == Invitation.Delivery.SENT:
         if invitation.sent_at and invitation.sent_at > timezone.now() - RESEND_PAUSE:
-            raise DomainError("Diese Einladung wurde gerade erst versandt. Bitte warten Sie einige Minuten.")
+            raise DomainError(gettext("Diese Einladung wurde gerade erst versandt. Bitte warten Sie einige Minuten."))
         Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.SENT).update(
             delivery=Invitation.Delivery.PENDING
         )
     elif invitation.delivery in (Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING):
-        raise DomainError("Diese Einladung wird gerade versandt.")
+        raise DomainError(gettext("Diese Einladung wird gerade versandt."))
     return delivery.invitations_enqueue(invitation_ids=[invitation.pk])
 
 
@@ -129,9 +140,11 @@ def invitation_stand_in(*, invitation: Invitation, user: User, invited_by: User 
         invitation.organisation_id is None
         or not user.memberships.filter(organisation_id=invitation.organisation_id).exists()
     ):
-        raise DomainError("Die Vertretung muss zur selben Organisation gehören.", field="user")
+        raise DomainError(gettext("Die Vertretung muss zur selben Organisation gehören."), field="user")
     if Invitation.objects.filter(round=invitation.round, user=user).exists():
-        raise DomainError(f"{user} ist zu dieser Runde bereits eingeladen.", field="user")
+        raise DomainError(
+            gettext("%(person)s ist zu dieser Runde bereits eingeladen.") % {"person": user}, field="user"
+        )
     stand_in, _ = _invite(invitation.round, user, invitation.organisation, invited_by, stand_in_for=invitation)
     Invitation.objects.filter(pk=invitation.pk, rsvp=Invitation.Rsvp.OPEN).update(
         rsvp=Invitation.Rsvp.DECLINED, responded_at=timezone.now()
@@ -143,7 +156,7 @@ def invitation_stand_in(*, invitation: Invitation, user: User, invited_by: User 
 def invitation_withdraw(*, invitation: Invitation) -> None:
     """Remove an invitation that has not been sent yet."""
     if not Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).exists():
-        raise DomainError("Eine bereits versandte Einladung kann nicht mehr entfernt werden.")
+        raise DomainError(gettext("Eine bereits versandte Einladung kann nicht mehr entfernt werden."))
     Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).delete()
 
 
@@ -151,7 +164,7 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
 def attendance_set(*, round_: Round, present: Iterable[Invitation]) -> int:
     """Record who took part. Returns the number of people present."""
     if round_.status in (S.DRAFT, S.CANCELLED) or round_.starts_at > timezone.now():
-        raise DomainError("Die Anwesenheit kann erst erfasst werden, wenn die Runde begonnen hat.")
+        raise DomainError(gettext("Die Anwesenheit kann erst erfasst werden, wenn die Runde begonnen hat."))
     present_ids = {i.pk for i in present}
     round_.invitations.exclude(pk__in=present_ids).update(attended_at=None)
     round_.invitations.filter(pk__in=present_ids, attended_at__isnull=True).update(attended_at=round_.starts_at)

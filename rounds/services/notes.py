@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from participants.models import User
 from rounds.models import AgendaItem, MeetingNote, MeetingNoteRevision, Round
@@ -20,10 +21,13 @@ FOLD_WINDOW = datetime.timedelta(minutes=5)
 
 class NoteConflict(DomainError):
     def __init__(self, note: MeetingNote, author: User | None):
-        who = str(author) if author else "jemand anderes"
+        who = str(author) if author else gettext("jemand anderes")
         super().__init__(
-            f"{who} hat diese Notiz inzwischen geändert (Version {note.version}). "
-            "Ihr Text wurde nicht gespeichert und steht weiter im Feld."
+            gettext(
+                "%(who)s hat diese Notiz inzwischen geändert (Version %(version)s). "
+                "Ihr Text wurde nicht gespeichert und steht weiter im Feld."
+            )
+            % {"who": who, "version": note.version}
         )
         self.note = note
         self.author = author
@@ -31,7 +35,7 @@ class NoteConflict(DomainError):
 
 def _check_writable(round_: Round) -> None:
     if round_.status in (Round.Status.DRAFT, Round.Status.CANCELLED):
-        raise DomainError("Notizen gibt es erst, wenn die Runde geplant ist, und nicht für abgesagte Runden.")
+        raise DomainError(gettext("Notizen gibt es erst, wenn die Runde geplant ist, und nicht für abgesagte Runden."))
 
 
 def _record(note: MeetingNote, user: User | None, *, fold: bool = True) -> None:
@@ -59,7 +63,7 @@ def note_save(
     """Save a note (a new one when ``note`` is None). Returns (note, changed)."""
     _check_writable(round_)
     if agenda_item is not None and agenda_item.round_id != round_.pk:
-        raise DomainError("Dieser Tagesordnungspunkt gehört nicht zu dieser Runde.")
+        raise DomainError(gettext("Dieser Tagesordnungspunkt gehört nicht zu dieser Runde."))
     if note is None:
         note = MeetingNote.objects.create(
             round=round_,
@@ -90,14 +94,14 @@ def note_add(*, round_: Round, agenda_item: AgendaItem | None, user: User | None
     """An empty additional note, e.g. a second finding on the same clause."""
     _check_writable(round_)
     if agenda_item is not None and agenda_item.round_id != round_.pk:
-        raise DomainError("Dieser Tagesordnungspunkt gehört nicht zu dieser Runde.")
+        raise DomainError(gettext("Dieser Tagesordnungspunkt gehört nicht zu dieser Runde."))
     return MeetingNote.objects.create(round=round_, agenda_item=agenda_item, author=user)
 
 
 def note_restore(*, note: MeetingNote, revision: MeetingNoteRevision, user: User | None) -> MeetingNote:
     """Make an earlier version the current text (as a new version; nothing is lost)."""
     if revision.note_id != note.pk:
-        raise DomainError("Diese Fassung gehört nicht zu dieser Notiz.")
+        raise DomainError(gettext("Diese Fassung gehört nicht zu dieser Notiz."))
     current = MeetingNote.objects.select_related("round", "agenda_item").get(pk=note.pk)
     saved, _ = note_save(
         round_=current.round,

@@ -4,6 +4,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from participants.models import AccountInvitation, Membership, Organisation, User
 from strategy_exchange.errors import DomainError
@@ -22,7 +23,7 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 def _check_ags(ags: str | None, *, exclude_pk: int | None = None) -> None:
     if ags and Organisation.objects.filter(ags=ags).exclude(pk=exclude_pk).exists():
         raise DomainError(
-            "Dieser Amtliche Gemeindeschlüssel ist bereits einer anderen Organisation zugeordnet.", field="ags"
+            gettext("Dieser Amtliche Gemeindeschlüssel ist bereits einer anderen Organisation zugeordnet."), field="ags"
         )
 
 
@@ -43,7 +44,9 @@ def organisation_create(
                 website=website,
             )
     except IntegrityError:
-        raise DomainError("Die Organisation konnte nicht angelegt werden, bitte versuchen Sie es erneut.") from None
+        raise DomainError(
+            gettext("Die Organisation konnte nicht angelegt werden, bitte versuchen Sie es erneut.")
+        ) from None
 
 
 @transaction.atomic
@@ -94,7 +97,10 @@ def representative_add(
         user=user, organisation=organisation, defaults={"role": role}
     )
     if not created:
-        raise DomainError(f"{user} gehört bereits zu {organisation}.", field="email")
+        raise DomainError(
+            gettext("%(person)s gehört bereits zu %(organisation)s.") % {"person": user, "organisation": organisation},
+            field="email",
+        )
     return membership
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from participants.models import User
 from rounds.models import FollowUpReport, Round
@@ -36,7 +37,7 @@ def _enqueue_build(report_id: int) -> None:
 def report_request(*, round_: Round, user: User | None) -> FollowUpReport:
     """Create the next version of the round's report and enqueue its build after commit."""
     if round_.status not in BUILDABLE:
-        raise DomainError("Ein Nachbericht kann erst erstellt werden, wenn die Runde stattgefunden hat.")
+        raise DomainError(gettext("Ein Nachbericht kann erst erstellt werden, wenn die Runde stattgefunden hat."))
     with transaction.atomic():
         Round.objects.select_for_update().get(pk=round_.pk)
         version = (round_.reports.aggregate(v=Max("version"))["v"] or 0) + 1
@@ -92,7 +93,7 @@ def report_publish(*, report: FollowUpReport, user: User | None) -> FollowUpRepo
     from rounds.services.report_delivery import report_notify_after_commit
 
     if report.status != FollowUpReport.Status.BUILT:
-        raise DomainError("Nur ein fertig erstellter Nachbericht kann veröffentlicht werden.")
+        raise DomainError(gettext("Nur ein fertig erstellter Nachbericht kann veröffentlicht werden."))
     with transaction.atomic():
         FollowUpReport.objects.filter(round=report.round, status=FollowUpReport.Status.PUBLISHED).update(
             status=FollowUpReport.Status.BUILT

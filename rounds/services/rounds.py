@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rounds.models import AgendaItem, MeetingNote, Round, Series
 from rounds.services import delivery
@@ -24,12 +25,12 @@ BEFORE_MEETING = (S.DRAFT, S.SCHEDULED, S.INVITED)
 
 def _check_future(starts_at: datetime.datetime, *, field: str) -> None:
     if starts_at <= timezone.now():
-        raise DomainError("Der Beginn darf nicht in der Vergangenheit liegen.", field=field)
+        raise DomainError(gettext("Der Beginn darf nicht in der Vergangenheit liegen."), field=field)
 
 
 def _check_order(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
     if ends_at <= starts_at:
-        raise DomainError("Das Ende muss nach dem Beginn liegen.", field="end_time")
+        raise DomainError(gettext("Das Ende muss nach dem Beginn liegen."), field="end_time")
 
 
 def _next_number(series: Series) -> int:
@@ -91,7 +92,9 @@ def round_create(
 def round_update(*, round_: Round, title: str, online_link: str, venue: str) -> Round:
     """Change title, link and venue. Invitees who already have the calendar entry get the new link or venue."""
     if round_.status not in BEFORE_MEETING:
-        raise DomainError("Eine Runde, die stattgefunden hat oder abgesagt ist, kann nicht mehr geändert werden.")
+        raise DomainError(
+            gettext("Eine Runde, die stattgefunden hat oder abgesagt ist, kann nicht mehr geändert werden.")
+        )
     place_changed = (online_link, venue) != (round_.online_link, round_.venue)
     round_.title, round_.online_link, round_.venue = title, online_link, venue
     round_.save(update_fields=["title", "online_link", "venue", "updated_at"])
@@ -105,9 +108,11 @@ def round_reschedule(*, round_: Round, starts_at: datetime.datetime, ends_at: da
     """Move a round that has not taken place; invitees' calendars update (same UID, higher SEQUENCE)."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status == S.CANCELLED:
-        raise DomainError("Eine abgesagte Runde kann nicht verschoben werden.")
+        raise DomainError(gettext("Eine abgesagte Runde kann nicht verschoben werden."))
     if round_.status not in BEFORE_MEETING:
-        raise DomainError("Eine Runde, die bereits stattgefunden hat, kann nicht verschoben werden.", field="date")
+        raise DomainError(
+            gettext("Eine Runde, die bereits stattgefunden hat, kann nicht verschoben werden."), field="date"
+        )
     _check_future(starts_at, field="date")
     _check_order(starts_at, ends_at)
     if (starts_at, ends_at) == (round_.starts_at, round_.ends_at):
@@ -123,11 +128,11 @@ def round_cancel(*, round_: Round, reason: str) -> Round:
     """Cancel a round before it takes place; invitees receive a calendar cancellation."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status == S.CANCELLED:
-        raise DomainError("Die Runde ist bereits abgesagt.")
+        raise DomainError(gettext("Die Runde ist bereits abgesagt."))
     if round_.status not in BEFORE_MEETING:
-        raise DomainError("Eine Runde, die bereits stattgefunden hat, kann nicht abgesagt werden.")
+        raise DomainError(gettext("Eine Runde, die bereits stattgefunden hat, kann nicht abgesagt werden."))
     if not reason.strip():
-        raise DomainError("Bitte geben Sie einen Grund für die Absage an.", field="reason")
+        raise DomainError(gettext("Bitte geben Sie einen Grund für die Absage an."), field="reason")
     round_.status, round_.cancel_reason = S.CANCELLED, reason.strip()
     round_.save(update_fields=["status", "cancel_reason", "updated_at"])
     _calendar_changed(round_)
@@ -137,13 +142,13 @@ def round_cancel(*, round_: Round, reason: str) -> Round:
 def round_schedule(*, round_: Round) -> Round:
     """draft → scheduled: the agenda is set and the date lies ahead."""
     if round_.status != S.DRAFT:
-        raise DomainError("Nur eine Runde im Entwurf kann geplant werden.")
+        raise DomainError(gettext("Nur eine Runde im Entwurf kann geplant werden."))
     if not round_.agenda_items.exists():
-        raise DomainError("Bitte setzen Sie zuerst mindestens eine Klausel auf die Tagesordnung.")
+        raise DomainError(gettext("Bitte setzen Sie zuerst mindestens eine Klausel auf die Tagesordnung."))
     if round_.starts_at <= timezone.now():
-        raise DomainError("Der Termin liegt in der Vergangenheit. Bitte verschieben Sie die Runde zuerst.")
+        raise DomainError(gettext("Der Termin liegt in der Vergangenheit. Bitte verschieben Sie die Runde zuerst."))
     if not Round.objects.filter(pk=round_.pk, status=S.DRAFT).update(status=S.SCHEDULED):
-        raise DomainError("Der Status der Runde hat sich inzwischen geändert. Bitte laden Sie die Seite neu.")
+        raise DomainError(gettext("Der Status der Runde hat sich inzwischen geändert. Bitte laden Sie die Seite neu."))
     round_.status = S.SCHEDULED
     return round_
 
@@ -151,7 +156,9 @@ def round_schedule(*, round_: Round) -> Round:
 def round_unschedule(*, round_: Round) -> Round:
     """scheduled → draft, e.g. to rework the agenda before anyone is invited."""
     if not Round.objects.filter(pk=round_.pk, status=S.SCHEDULED).update(status=S.DRAFT):
-        raise DomainError("Nur eine geplante Runde, zu der noch nicht eingeladen wurde, kann zurückgestellt werden.")
+        raise DomainError(
+            gettext("Nur eine geplante Runde, zu der noch nicht eingeladen wurde, kann zurückgestellt werden.")
+        )
     round_.status = S.DRAFT
     return round_
 
@@ -160,14 +167,16 @@ def round_mark_held(*, round_: Round) -> Round:
     """scheduled or invited → held, once the meeting has begun."""
     if round_.status not in (S.SCHEDULED, S.INVITED):
         if round_.status == S.DRAFT:
-            raise DomainError("Eine Runde im Entwurf kann nicht als durchgeführt markiert werden.")
+            raise DomainError(gettext("Eine Runde im Entwurf kann nicht als durchgeführt markiert werden."))
         if round_.status == S.CANCELLED:
-            raise DomainError("Eine abgesagte Runde kann nicht als durchgeführt markiert werden.")
-        raise DomainError("Die Runde ist bereits als durchgeführt markiert.")
+            raise DomainError(gettext("Eine abgesagte Runde kann nicht als durchgeführt markiert werden."))
+        raise DomainError(gettext("Die Runde ist bereits als durchgeführt markiert."))
     if round_.starts_at > timezone.now():
-        raise DomainError("Die Runde hat noch nicht begonnen und kann noch nicht als durchgeführt markiert werden.")
+        raise DomainError(
+            gettext("Die Runde hat noch nicht begonnen und kann noch nicht als durchgeführt markiert werden.")
+        )
     if not Round.objects.filter(pk=round_.pk, status=round_.status).update(status=S.HELD):
-        raise DomainError("Der Status der Runde hat sich inzwischen geändert. Bitte laden Sie die Seite neu.")
+        raise DomainError(gettext("Der Status der Runde hat sich inzwischen geändert. Bitte laden Sie die Seite neu."))
     round_.status = S.HELD
     return round_
 

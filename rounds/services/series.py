@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from participants.models import User
 from rounds.models import Series
@@ -34,7 +35,7 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
 def _check_cadence(weekday: int | None, week: int | None) -> None:
     if (weekday is None) != (week is None):
         raise DomainError(
-            "Bitte geben Sie Wochentag und Woche im Monat zusammen an – oder keins von beiden.",
+            gettext("Bitte geben Sie Wochentag und Woche im Monat zusammen an – oder keins von beiden."),
             field="cadence_week" if week is None else "cadence_weekday",
         )
 
@@ -86,6 +87,6 @@ def series_update(*, series: Series, user: User, co_organisers: Iterable[User], 
     if user.is_authenticated and not user.is_staff:
         organisers.add(user.pk)
     elif not organisers:
-        raise DomainError("Eine Reihe braucht mindestens eine Organisator:in.", field="co_organisers")
+        raise DomainError(gettext("Eine Reihe braucht mindestens eine Organisator:in."), field="co_organisers")
     series.organisers.set(organisers)
     return series
