@@ -18,6 +18,13 @@ ALLAUTH_GERMAN = Path(allauth.__file__).parent / "locale" / "de" / "LC_MESSAGES"
 INFORMAL = re.compile(r"\b(du|dich|dir|dein\w*)\b", re.IGNORECASE)
 
 
+@pytest.fixture(autouse=True)
+def _german_afterwards():
+    """A request in English leaves English active in this thread; later tests expect German."""
+    yield
+    translation.deactivate()
+
+
 def po_entries(path: Path) -> list[dict]:
     """The live entries of a .po file as dicts (msgctxt, msgid, msgid_plural, msgstr…, flags)."""
     entries, entry, key = [], None, None
