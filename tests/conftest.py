@@ -1,6 +1,8 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.core.cache import cache
 
 from strategy_exchange.celery import app as celery_app
 
@@ -29,6 +31,21 @@ def _eager_celery(settings, tmp_path):
 def _fast_password_hasher(settings):
     """Hashing every factory user's password with PBKDF2 costs seconds per test; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test starts with an empty cache (rate limits live there). With Redis, tests use their own
+    database number so that emptying it never touches the broker's or a developer's data."""
+    if settings.REDIS_URL:
+        parts = urlsplit(settings.REDIS_URL)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": urlunsplit((parts.scheme, parts.netloc, "/13", "", "")),
+            }
+        }
+    cache.clear()
 
 
 @pytest.fixture

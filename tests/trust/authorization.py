@@ -124,6 +124,8 @@ def kwargs_for(route: Route, world: SimpleNamespace) -> dict[str, object]:
                 values[kwarg] = world.comment.pk
             elif name == "participants:strategy_file":
                 values[kwarg] = world.strategy.pk
+            elif name in {"report_detail", "report_pdf"}:
+                values[kwarg] = world.report.pk
             else:
                 values[kwarg] = world.round.pk
         elif kwarg == "round_pk":
