@@ -1,0 +1,31 @@
+"""Versioned cache keys for rendered fragments.
+
+A service that changes what a fragment shows calls ``bump(namespace, key)``; readers put
+``version(namespace, key)`` into their cache key, so a change makes every old entry unreachable
+at once (they expire on their own). Works with any Django cache backend.
+"""
+
+from django.core.cache import cache
+
+
+def _key(namespace: str, key: object) -> str:
+    return f"fragver:{namespace}:{key}"
+
+
+def version(namespace: str, key: object) -> int:
+    """The current version of ``namespace``/``key`` (1 until the first bump)."""
+    return cache.get_or_set(_key(namespace, key), 1, timeout=None)
+
+
+def versions(namespace: str, keys: list[object]) -> dict[object, int]:
+    """Current versions of many keys in one round trip."""
+    found = cache.get_many([_key(namespace, k) for k in keys])
+    return {k: found.get(_key(namespace, k), 1) for k in keys}
+
+
+def bump(namespace: str, key: object) -> None:
+    """Invalidate every fragment that depends on ``namespace``/``key``."""
+    try:
+        cache.incr(_key(namespace, key))
+    except ValueError:
+        cache.set(_key(namespace, key), 2, timeout=None)

@@ -1,0 +1,17 @@
+from strategy_exchange import fragments
+
+
+def test_version_starts_at_one_and_bump_increments():
+    assert fragments.version("round", 7) == 1
+
+    fragments.bump("round", 7)
+    fragments.bump("round", 7)
+
+    assert fragments.version("round", 7) == 3
+    assert fragments.versions("round", [7, 8]) == {7: 3, 8: 1}
+
+
+def test_bump_of_unknown_key_makes_it_differ_from_default():
+    fragments.bump("matrix", "all")
+
+    assert fragments.version("matrix", "all") == 2
