@@ -33,6 +33,18 @@ def classify_send_error(exc: BaseException) -> tuple[bool | None, str]:
     return None, f"{exc.__class__.__name__}: {exc}"
 
 
+def connection_lost(exc: BaseException) -> bool:
+    """True when the mail server cannot be reached or dropped the session (so the next message would fail the same
+    way), False for an answer about one message or recipient on a connection that stays usable."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code == 421 for code, _message in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421  # "service not available, closing transmission channel"
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
 def send_or_release(message, *, release: Callable[[], object], what: str) -> bool:
     """Send a message whose claim is already stored; on a temporary failure call ``release`` so the next
     periodic run tries again. A permanent failure keeps the claim (logged); a bug is raised."""

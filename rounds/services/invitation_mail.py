@@ -49,12 +49,14 @@ def round_email_context(*, round_: Round) -> dict:
     }
 
 
-def invitation_context(*, invitation: Invitation) -> dict:
+def invitation_context(*, invitation: Invitation, round_context: dict | None = None) -> dict:
+    """The invitee's context; ``round_context`` (from :func:`round_email_context` for the invitation's round)
+    saves the agenda query when many invitations of one round are rendered."""
     from rounds.services import rsvp  # here: rsvp imports delivery, which imports this module
 
     accepted = invitation.rsvp == Invitation.Rsvp.ACCEPTED
     return {
-        **round_email_context(round_=invitation.round),
+        **(round_context if round_context is not None else round_email_context(round_=invitation.round)),
         "invitation": invitation,
         "user": invitation.user,
         "organisation": invitation.organisation,
@@ -68,11 +70,13 @@ def invitation_context(*, invitation: Invitation) -> dict:
     }
 
 
-def invitation_message(*, invitation: Invitation, kind: str) -> EmailMultiAlternatives:
+def invitation_message(
+    *, invitation: Invitation, kind: str, round_context: dict | None = None
+) -> EmailMultiAlternatives:
     method = METHOD_CANCEL if kind == KIND_CANCEL else METHOD_REQUEST
     return build_email(
         template_prefix=TEMPLATES[kind],
-        context=invitation_context(invitation=invitation),
+        context=invitation_context(invitation=invitation, round_context=round_context),
         to=[invitation.user.email],
         attachments=[invitation_ics_attachment(invitation=invitation, method=method)],
         headers=AUTOMATIC,

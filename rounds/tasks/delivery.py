@@ -5,6 +5,19 @@ from celery import shared_task
 from rounds.services import delivery, report_delivery, reports
 
 
+@shared_task(bind=True, acks_late=True)
+def send_invitations(self, invitation_ids: list[int]) -> int:
+    """Send a batch of invitations of one round over one mail server connection; returns how many went out.
+
+    Invitations deferred by a temporary failure are retried one by one (``send_invitation``) after their backoff.
+    """
+    outcome = delivery.invitations_deliver(invitation_ids=invitation_ids)
+    if outcome.deferred and not self.request.is_eager:
+        # Eagerly (local run without Redis) there is no worker to come back later: the periodic sweep takes them up.
+        delivery.retries_publish(deferred=outcome.deferred)
+    return outcome.sent
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def send_invitation(self, invitation_id: int) -> bool:
     """Send one invitation, calendar update or cancellation; retry later after a temporary failure.
@@ -31,4 +44,4 @@ def sweep_deliveries() -> dict[str, int]:
     }
 
 
-__all__ = ["send_invitation", "sweep_deliveries"]
+__all__ = ["send_invitation", "send_invitations", "sweep_deliveries"]

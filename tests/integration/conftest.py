@@ -31,6 +31,9 @@ from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_READY_TIMEOUT = 30
+# The sweep's timeouts in these tests; the worker reads the same (a batch stops in time before the sweep
+# would take its claimed rows away), as in production where both read one settings module.
+STUCK_SECONDS = 4
 
 
 def wait_until(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.1, tick=None) -> bool:
@@ -269,6 +272,8 @@ def start_worker(transactional_db, smtp_server, tmp_path):
             "DELIVERY_RETRY_BASE_SECONDS": "1",
             "DELIVERY_RETRY_MAX_SECONDS": "2",
             "DELIVERY_MAX_ATTEMPTS": "30",
+            "DELIVERY_STUCK_QUEUED_SECONDS": str(STUCK_SECONDS),
+            "DELIVERY_STUCK_SENDING_SECONDS": str(STUCK_SECONDS),
             "LOG_LEVEL": "WARNING",
         }
         worker = Worker(env, tmp_path / f"worker-{len(workers)}.log")

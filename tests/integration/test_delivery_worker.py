@@ -8,7 +8,7 @@ from participants.models import User
 from rounds.models import Invitation, Round
 from rounds.services.delivery import deliveries_sweep, invitations_enqueue, round_calendar_changed
 from tests.factories import AgendaItemFactory, RoundFactory
-from tests.integration.conftest import wait_until
+from tests.integration.conftest import STUCK_SECONDS, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -35,8 +35,8 @@ def all_settled(round_: Round) -> bool:
 
 
 def sweep_with_short_timeouts(settings) -> None:
-    settings.DELIVERY_STUCK_QUEUED_SECONDS = 3
-    settings.DELIVERY_STUCK_SENDING_SECONDS = 3
+    settings.DELIVERY_STUCK_QUEUED_SECONDS = STUCK_SECONDS
+    settings.DELIVERY_STUCK_SENDING_SECONDS = STUCK_SECONDS
     deliveries_sweep()
 
 
