@@ -1,8 +1,10 @@
 """Read queries of the organiser pages. Each returns everything its page needs in a fixed number of queries."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,18 +17,28 @@ S = Round.Status
 D = Invitation.Delivery
 
 
+def _count_of(model, *conditions: Q) -> Coalesce:
+    """How many rows of ``model`` belong to the round, as a correlated subquery (no join, no row multiplication)."""
+    rows = model.objects.filter(*conditions, round=OuterRef("pk")).order_by().values("round")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
 def with_counts(rounds: QuerySet[Round]) -> QuerySet[Round]:
-    """RSVP, delivery, agenda and note counts as annotations."""
+    """RSVP, delivery, agenda and note counts as annotations.
+
+    The invitation counts come from one join grouped by round; agenda items and notes are counted
+    by a subquery each, so the three relations never multiply each other's rows.
+    """
     return rounds.annotate(
-        invited_count=Count("invitations", distinct=True),
-        accepted_count=Count("invitations", filter=Q(invitations__rsvp="accepted"), distinct=True),
-        declined_count=Count("invitations", filter=Q(invitations__rsvp="declined"), distinct=True),
-        open_count=Count("invitations", filter=Q(invitations__rsvp="open"), distinct=True),
-        pending_count=Count("invitations", filter=Q(invitations__delivery=D.PENDING), distinct=True),
-        failed_count=Count("invitations", filter=Q(invitations__delivery=D.FAILED), distinct=True),
-        attended_count=Count("invitations", filter=Q(invitations__attended_at__isnull=False), distinct=True),
-        agenda_count=Count("agenda_items", distinct=True),
-        note_count=Count("notes", filter=~Q(notes__body=""), distinct=True),
+        invited_count=Count("invitations"),
+        accepted_count=Count("invitations", filter=Q(invitations__rsvp="accepted")),
+        declined_count=Count("invitations", filter=Q(invitations__rsvp="declined")),
+        open_count=Count("invitations", filter=Q(invitations__rsvp="open")),
+        pending_count=Count("invitations", filter=Q(invitations__delivery=D.PENDING)),
+        failed_count=Count("invitations", filter=Q(invitations__delivery=D.FAILED)),
+        attended_count=Count("invitations", filter=Q(invitations__attended_at__isnull=False)),
+        agenda_count=_count_of(AgendaItem),
+        note_count=_count_of(MeetingNote, ~Q(body="")),
     )
 
 
@@ -70,29 +82,49 @@ def dashboard(*, user: User) -> dict:
     return {"series_list": list(series), "upcoming": upcoming, "tasks": tasks}
 
 
-def _participating(round_: Round) -> list[Organisation]:
-    seen: dict[int, Organisation] = {}
-    held = round_.status in (S.HELD, S.PUBLISHED)
-    for invitation in round_.invitations.all():
-        if invitation.organisation is None:
-            continue
-        if (held and invitation.attended_at) or (not held and invitation.rsvp != Invitation.Rsvp.DECLINED):
-            seen.setdefault(invitation.organisation.pk, invitation.organisation)
-    return sorted(seen.values(), key=lambda o: o.name)
+class Participant(NamedTuple):
+    """An organisation as the series page lists it (a model instance per name would cost more than the query)."""
+
+    pk: int
+    name: str
+
+
+def _participating(*, series: Series) -> dict[int, list[Participant]]:
+    """round id → organisations taking part, by name: those present at a held round, else those not declined."""
+    held = [S.HELD, S.PUBLISHED]
+    rows = (
+        Invitation.objects.filter(round__series=series, organisation__isnull=False)
+        .filter(
+            Q(round__status__in=held, attended_at__isnull=False)
+            | (~Q(round__status__in=held) & ~Q(rsvp=Invitation.Rsvp.DECLINED))
+        )
+        .values_list("round_id", "organisation_id", "organisation__name")
+        .distinct()
+        .order_by("round_id", "organisation__name", "organisation_id")
+    )
+    result: dict[int, list[Participant]] = {}
+    for round_id, organisation_id, name in rows:
+        result.setdefault(round_id, []).append(Participant(organisation_id, name))
+    return result
 
 
 def series_rounds(*, series: Series) -> list[Round]:
-    """Every round of the series with its clauses and participating organisations."""
+    """Every round of the series with its clauses and participating organisations, in three queries."""
     rounds = list(
         with_counts(series.rounds.all())
         .prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("clause").order_by("order")),
-            Prefetch("invitations", queryset=Invitation.objects.select_related("organisation")),
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("clause")
+                .only("round_id", "order", "clause__number", "clause__title")
+                .order_by("order"),
+            )
         )
         .order_by("-number")
     )
+    participating = _participating(series=series)
     for round_ in rounds:
-        round_.participating = _participating(round_)
+        round_.participating = participating.get(round_.pk, [])
     return rounds
 
 
