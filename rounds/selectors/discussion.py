@@ -4,9 +4,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participants.markup import render_markdown_many
 from participants.models import User
 from rounds import permissions
 from rounds.models import AgendaItem, Comment, Round
@@ -31,6 +34,8 @@ class CommentView:
     can_reply: bool = False
     can_moderate: bool = False
     replies: list["CommentView"] = field(default_factory=list)
+    html: str = ""  # the rendered body, filled for the comments that are shown
+    urls: dict[str, str] = field(default_factory=dict)  # action URLs, filled by the view
 
     @property
     def pk(self) -> int:
@@ -129,18 +134,111 @@ def comment_count(threads: list[CommentView]) -> int:
     return sum(1 + comment_count(node.replies) for node in threads if node.state != "deleted")
 
 
-def threads_by_item(
-    *, items: list[AgendaItem], user: User, access_by_round: dict[int, Access]
-) -> dict[int, list[CommentView]]:
-    """Threads for many agenda items (of possibly different rounds) in one query."""
-    readable = [item for item in items if access_by_round[item.round_id].mode is not None]
-    grouped: dict[int, list[Comment]] = defaultdict(list)
-    for comment in _comments(item.pk for item in readable):
-        grouped[comment.agenda_item_id].append(comment)
-    result = {}
-    for item in readable:
-        access = access_by_round[item.round_id]
-        result[item.pk] = _tree(
-            grouped[item.pk], viewer=user, mode=access.mode, moderator=access.moderator, can_post=False
-        )
-    return result
+def walk(threads: list[CommentView]) -> Iterable[CommentView]:
+    """Every comment of the threads, depth first."""
+    for node in threads:
+        yield node
+        yield from walk(node.replies)
+
+
+def _render_bodies(nodes: list[CommentView]) -> None:
+    shown = [node for node in nodes if node.show_body]
+    rendered = render_markdown_many(node.comment.body for node in shown)
+    for node in shown:
+        node.html = rendered[node.comment.body or ""]
+
+
+THREADS_PER_PAGE = 30
+
+
+@dataclass
+class ThreadPage:
+    """One page of a discussion: up to ``THREADS_PER_PAGE`` threads (top-level comments with their replies)."""
+
+    threads: list[CommentView]
+    number: int
+    num_pages: int
+    total: int  # comments that are not deleted, on all pages
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _page_count(roots: int) -> int:
+    return max(1, -(-roots // THREADS_PER_PAGE))
+
+
+def discussion_page(*, agenda_item: AgendaItem, user: User, access: Access, page: int = 1) -> ThreadPage:
+    """One page of the threads of one clause in one round, in the order they were started (one query).
+
+    A page number past the end shows the last page. Only the comments on the page are rendered.
+    """
+    threads = discussion_thread(agenda_item=agenda_item, user=user, access=access)
+    num_pages = _page_count(len(threads))
+    number = min(max(page, 1), num_pages)
+    start = (number - 1) * THREADS_PER_PAGE
+    shown = threads[start : start + THREADS_PER_PAGE]
+    _render_bodies(list(walk(shown)))
+    return ThreadPage(threads=shown, number=number, num_pages=num_pages, total=comment_count(threads))
+
+
+def discussion_page_of(*, comment_id: int, agenda_item_id: int) -> int:
+    """The page that shows a comment: the page of the thread it belongs to (one query)."""
+    rows = Comment.objects.filter(agenda_item_id=agenda_item_id).order_by("created_at", "id")
+    parents = dict(rows.values_list("id", "parent_id"))
+    root = comment_id
+    while parents.get(root):
+        root = parents[root]
+    roots = [pk for pk, parent in parents.items() if parent is None]
+    return roots.index(root) // THREADS_PER_PAGE + 1 if root in roots else 1
+
+
+def _readable(mode: str) -> Q:
+    """Comments a reader in ``mode`` sees with their text in a read-only preview."""
+    live = Q(deleted_at__isnull=True, moderation=Comment.Moderation.VISIBLE)
+    if mode == PUBLISHED:
+        return live & Q(confidentiality__in=[Comment.Confidentiality.QUOTABLE, Comment.Confidentiality.ANONYMISED])
+    return live
+
+
+def latest_by_item(
+    *, items: list[AgendaItem], user: User, mode_by_round: dict[int, str | None], limit: int
+) -> tuple[dict[int, int], dict[int, list[CommentView]]]:
+    """For many agenda items (of possibly different rounds) in two queries: how many comments each reader
+    may read, and the latest ``limit`` of them, newest first (read-only, without replies)."""
+    by_mode: dict[str, list[int]] = defaultdict(list)
+    for item in items:
+        if mode_by_round.get(item.round_id) is not None:
+            by_mode[mode_by_round[item.round_id]].append(item.pk)
+    if not by_mode:
+        return {}, {}
+    readable = Q()
+    for mode, item_ids in by_mode.items():
+        readable |= Q(agenda_item_id__in=item_ids) & _readable(mode)
+    counts = dict(
+        Comment.objects.filter(readable)
+        .values("agenda_item_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("agenda_item_id", "n")
+    )
+    newest = Window(RowNumber(), partition_by=[F("agenda_item_id")], order_by=[F("created_at").desc(), F("id").desc()])
+    latest = (
+        Comment.objects.filter(readable)
+        .annotate(position=newest)
+        .filter(position__lte=limit)
+        .select_related("author", "organisation")
+        .order_by("agenda_item_id", "-created_at", "-id")
+    )
+    mode_by_item = {item.pk: mode_by_round[item.round_id] for item in items}
+    grouped: dict[int, list[CommentView]] = defaultdict(list)
+    for comment in latest:
+        view = _view(comment, viewer=user, mode=mode_by_item[comment.agenda_item_id], moderator=False, can_post=False)
+        grouped[comment.agenda_item_id].append(view)
+    _render_bodies([view for views in grouped.values() for view in views])
+    return counts, dict(grouped)

@@ -10,7 +10,7 @@ from clauses.models import Clause
 from participants.models import Organisation, User
 from rounds import permissions
 from rounds.models import AgendaItem, Invitation, MeetingNote, Round
-from rounds.selectors.discussion import Access, CommentView, threads_by_item
+from rounds.selectors.discussion import CommentView, latest_by_item
 
 
 def my_invitations(*, user: User) -> tuple[list[Invitation], list[Invitation]]:
@@ -78,10 +78,19 @@ class ClauseRound:
 
     item: AgendaItem
     key_findings: list[MeetingNote] = field(default_factory=list)
-    threads: list[CommentView] = field(default_factory=list)
+    latest: list[CommentView] = field(default_factory=list)  # newest first, at most CLAUSE_LATEST_COMMENTS
+    comment_count: int = 0  # comments the viewer may read
     mode: str | None = None
     may_read: bool = False
     may_open: bool = False
+
+    @property
+    def more(self) -> bool:
+        return self.comment_count > len(self.latest)
+
+
+CLAUSE_LATEST_COMMENTS = 5
+CLAUSE_ROUNDS_PER_PAGE = 20
 
 
 def clause_get(*, number: int) -> Clause | None:
@@ -93,39 +102,62 @@ def _discussed_items(clause: Clause) -> QuerySet[AgendaItem]:
         AgendaItem.objects.filter(clause=clause)
         .exclude(round__status__in=[Round.Status.DRAFT, Round.Status.CANCELLED])
         .select_related("round__series", "clause")
-        .order_by("round__starts_at")
+        .order_by("round__starts_at", "pk")
     )
 
 
-def clause_history(*, clause: Clause, user: User) -> list[ClauseRound]:
-    """Every round that discussed the clause, its published key findings and the comments ``user`` may see.
+@dataclass
+class ClauseRoundsPage:
+    """The rounds that discussed a clause, one page of them; ``modes`` says what the viewer may read."""
 
-    A fixed number of queries however many rounds and comments there are.
-    """
-    items = list(_discussed_items(clause))
-    rounds = {item.round_id: item.round for item in items}
-    visibility = permissions.comment_visibility_for_rounds(user, list(rounds.values()))
-    moderated = permissions.moderated_series_ids(user)
-    access = {
-        round_id: Access(mode=visibility[round_id], moderator=rounds[round_id].series_id in moderated, can_post=False)
-        for round_id in rounds
-    }
-    threads = threads_by_item(items=items, user=user, access_by_round=access)
+    items: list[AgendaItem]
+    modes: dict[int, str | None]  # by round id: "full", "published" or None
+    number: int
+    num_pages: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def clause_rounds_page(*, clause: Clause, user: User, page: int = 1) -> ClauseRoundsPage:
+    """One page of the rounds that discussed the clause, in the order they took place, and what ``user``
+    may read in each (a fixed number of queries)."""
+    total = _discussed_items(clause).count()
+    num_pages = max(1, -(-total // CLAUSE_ROUNDS_PER_PAGE))
+    number = min(max(page, 1), num_pages)
+    start = (number - 1) * CLAUSE_ROUNDS_PER_PAGE
+    items = list(_discussed_items(clause)[start : start + CLAUSE_ROUNDS_PER_PAGE])
+    modes = permissions.comment_visibility_for_rounds(user, [item.round for item in items]) if items else {}
+    return ClauseRoundsPage(items=items, modes=modes, number=number, num_pages=num_pages)
+
+
+def clause_history(*, rounds_page: ClauseRoundsPage, user: User) -> list[ClauseRound]:
+    """For each round on the page: its published key findings, how many comments ``user`` may read and the
+    latest few of them. A fixed number of queries however many rounds and comments there are."""
+    items, visibility = rounds_page.items, rounds_page.modes
+    counts, latest = latest_by_item(items=items, user=user, mode_by_round=visibility, limit=CLAUSE_LATEST_COMMENTS)
     readable = [round_id for round_id, mode in visibility.items() if mode is not None]
     findings: dict[int, list[MeetingNote]] = defaultdict(list)
-    notes = MeetingNote.objects.filter(
-        agenda_item__in=[item.pk for item in items],
-        is_key_finding=True,
-        round_id__in=readable,
-        round__reports__status="published",
-    ).order_by("created_at", "id")
-    for note in notes.distinct():
-        findings[note.agenda_item_id].append(note)
+    if readable:
+        notes = MeetingNote.objects.filter(
+            agenda_item__in=[item.pk for item in items],
+            is_key_finding=True,
+            round_id__in=readable,
+            round__reports__status="published",
+        ).order_by("created_at", "id")
+        for note in notes.distinct():
+            findings[note.agenda_item_id].append(note)
     return [
         ClauseRound(
             item=item,
             key_findings=findings[item.pk],
-            threads=threads.get(item.pk, []),
+            latest=latest.get(item.pk, []),
+            comment_count=counts.get(item.pk, 0),
             mode=visibility[item.round_id],
             may_read=visibility[item.round_id] is not None,
             may_open=visibility[item.round_id] == "full",

@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.utils.translation import gettext
 
 from clauses.models import Clause
+from rounds.fragments import agenda_changed
 from rounds.models import AgendaItem, MeetingNote, Round
 from strategy_exchange.errors import DomainError
 
@@ -35,11 +36,13 @@ def agenda_add_clause(*, round_: Round, clause: Clause, carried_from: MeetingNot
     order = (round_.agenda_items.aggregate(o=Max("order"))["o"] or 0) + 1
     try:
         with transaction.atomic():
-            return AgendaItem.objects.create(round=round_, clause=clause, order=order, carried_from=carried_from)
+            item = AgendaItem.objects.create(round=round_, clause=clause, order=order, carried_from=carried_from)
     except IntegrityError:
         raise DomainError(
             gettext("§ %(number)s steht bereits auf der Tagesordnung.") % {"number": clause.number}, field="clause"
         ) from None
+    agenda_changed(round_id=round_.pk)
+    return item
 
 
 @transaction.atomic
@@ -83,6 +86,7 @@ def agenda_move(*, item: AgendaItem, direction: str) -> AgendaItem:
         return items[index]
     AgendaItem.objects.filter(pk=items[index].pk).update(order=items[other].order)
     AgendaItem.objects.filter(pk=items[other].pk).update(order=items[index].order)
+    agenda_changed(round_id=round_.pk)
     item.refresh_from_db(fields=["order"])
     return item
 
@@ -99,3 +103,4 @@ def agenda_remove(*, item: AgendaItem) -> None:
     round_ = item.round
     item.delete()
     _renumber(round_)
+    agenda_changed(round_id=round_.pk)

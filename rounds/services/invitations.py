@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from participants.models import Organisation, User
+from rounds.fragments import participants_changed
 from rounds.models import Invitation, Round
 from rounds.services import delivery
 from rounds.services.organisations import person_get_or_invite
@@ -33,6 +34,8 @@ def _invite(round_: Round, user: User, organisation: Organisation | None, invite
     invitation, created = Invitation.objects.get_or_create(
         round=round_, user=user, defaults={"organisation": organisation, "invited_by": invited_by, **extra}
     )
+    if created:
+        participants_changed(round_id=round_.pk)
     return invitation, created
 
 
@@ -158,6 +161,7 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
     if not Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).exists():
         raise DomainError(gettext("Eine bereits versandte Einladung kann nicht mehr entfernt werden."))
     Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).delete()
+    participants_changed(round_id=invitation.round_id)
 
 
 @transaction.atomic

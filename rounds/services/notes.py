@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from participants.models import User
+from rounds.fragments import findings_changed
 from rounds.models import AgendaItem, MeetingNote, MeetingNoteRevision, Round
 from strategy_exchange.errors import DomainError
 
@@ -48,6 +49,12 @@ def _record(note: MeetingNote, user: User | None, *, fold: bool = True) -> None:
 
 
 @transaction.atomic
+def _findings_changed(round_: Round) -> None:
+    """Key findings are shown on the round and clause pages once the report is published."""
+    if round_.status == Round.Status.PUBLISHED:
+        findings_changed(round_id=round_.pk)
+
+
 def note_save(
     *,
     round_: Round,
@@ -74,6 +81,7 @@ def note_save(
             author=user,
         )
         _record(note, user)
+        _findings_changed(round_)
         return note, True
     values = {"body": body, "is_key_finding": is_key_finding, "is_open_question": is_open_question}
     current = MeetingNote.objects.select_for_update().get(pk=note.pk)
@@ -87,6 +95,7 @@ def note_save(
     MeetingNote.objects.filter(pk=note.pk).update(**values, version=F("version") + 1, updated_at=timezone.now())
     current.refresh_from_db()
     _record(current, user, fold=fold)
+    _findings_changed(round_)
     return current, True
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from participants.models import User
+from rounds.fragments import findings_changed
 from rounds.models import FollowUpReport, Round
 from rounds.services.report_content import report_content
 from rounds.services.report_pdf import render_pdf
@@ -103,6 +104,7 @@ def report_publish(*, report: FollowUpReport, user: User | None) -> FollowUpRepo
         report.save(update_fields=["status", "published_at"])
         Round.objects.filter(pk=report.round_id).update(status=Round.Status.PUBLISHED)
         report_notify_after_commit(report=report)
+    findings_changed(round_id=report.round_id)
     return report
 
 

@@ -1,10 +1,37 @@
-"""A clause across rounds: wording, explanation, every round that discussed it, findings and comments."""
+"""A clause across rounds: wording, explanation, every round that discussed it, findings and latest comments."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from rounds.selectors import participant as selectors
+from strategy_exchange import fragments
+
+from .fragments import FINDINGS, THREAD, cached_fragment, fragment_key
+
+ROUNDS = "rounds/participant/_clause_rounds.html"
+# The key holds every version the rounds depend on; the timeout only bounds what no service reports
+# (a renamed series, a reworded clause title in a round's heading).
+ROUNDS_TIMEOUT = 10 * 60
+PAGE_PARAMETER = "seite"
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get(PAGE_PARAMETER, "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _rounds_key(number: int, rounds_page: selectors.ClauseRoundsPage) -> str:
+    items = rounds_page.items
+    threads = fragments.versions(THREAD, [item.pk for item in items])
+    findings = fragments.versions(FINDINGS, sorted({item.round_id for item in items}))
+    state = [
+        (item.pk, item.round_id, item.round.status, item.round.updated_at, rounds_page.modes[item.round_id])
+        for item in items
+    ]
+    return fragment_key("clause-rounds", number, rounds_page.number, state, threads, findings)
 
 
 @require_GET
@@ -12,5 +39,17 @@ def clause_history(request: HttpRequest, number: int) -> HttpResponse:
     clause = selectors.clause_get(number=number)
     if clause is None:
         raise Http404
-    rounds = selectors.clause_history(clause=clause, user=request.user)
-    return render(request, "rounds/participant/clause_history.html", {"clause": clause, "rounds": rounds})
+    rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=_page_number(request))
+    base = reverse("rounds:clause_history", kwargs={"number": clause.number})
+
+    def render_rounds() -> str:
+        rounds = selectors.clause_history(rounds_page=rounds_page, user=request.user)
+        pages = {
+            "previous": f"{base}?{PAGE_PARAMETER}={rounds_page.number - 1}",
+            "next": f"{base}?{PAGE_PARAMETER}={rounds_page.number + 1}",
+        }
+        context = {"clause": clause, "rounds": rounds, "rounds_page": rounds_page, "pages": pages}
+        return render_to_string(ROUNDS, context)
+
+    rounds_html = cached_fragment(_rounds_key(clause.number, rounds_page), render_rounds, timeout=ROUNDS_TIMEOUT)
+    return render(request, "rounds/participant/clause_history.html", {"clause": clause, "rounds_html": rounds_html})

@@ -5,22 +5,31 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from rounds.forms.participant import CommentForm, HideForm, ReplyForm
 from rounds.models import AgendaItem, Comment, Round
 from rounds.selectors import discussion as selectors
 from rounds.selectors.participant import agenda_item_for
 from rounds.services import comments
+from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
 
 from . import add_domain_error
+from .fragments import CSRF_PLACEHOLDER, THREAD, cached_fragment, fragment_key, with_csrf
 
 PAGE = "rounds/participant/discussion.html"
 SECTION = "rounds/participant/_discussion.html"
+THREADS = "rounds/participant/_threads.html"
+# Edit links depend on the time (30 minutes after posting), so a rendered page of threads lives briefly.
+THREADS_TIMEOUT = 60
+PAGE_PARAMETER = "seite"
 
 
 def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
@@ -36,38 +45,106 @@ def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[
     return item, access
 
 
-def _context(request: HttpRequest, item: AgendaItem, access: selectors.Access, **extra) -> dict:
-    threads = selectors.discussion_thread(agenda_item=item, user=request.user, access=access)
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get(PAGE_PARAMETER, "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _discussion_url(item: AgendaItem, anchor: str = "", page: int = 1, **params: int) -> str:
+    """The discussion page (``page`` of its threads), with query parameters and an anchor."""
+    url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
+    query = {PAGE_PARAMETER: page} if page > 1 else {}
+    query.update(params)
+    if query:
+        url = f"{url}?{urlencode(query)}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _page_of(item: AgendaItem, comment_id: int | None) -> int:
+    if comment_id is None:
+        return 1
+    return selectors.discussion_page_of(comment_id=comment_id, agenda_item_id=item.pk)
+
+
+def _comment_url_pattern(name: str) -> tuple[str, str]:
+    """A comment action's URL around its id, reversed once: ("/beitraege/", "/bearbeiten/")."""
+    marker = 987654321
+    prefix, suffix = reverse(name, kwargs={"pk": marker}).split(str(marker))
+    return prefix, suffix
+
+
+def _attach_urls(threads: list[selectors.CommentView], item: AgendaItem, page: int) -> None:
+    """Every action URL of the comments on a page, built from URLs reversed once per page."""
+    patterns = {
+        key: _comment_url_pattern(f"rounds:comment_{key}")
+        for key in ("reply", "edit", "delete", "hide", "unhide", "highlight")
+    }
+    page_url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
+    query = f"?{PAGE_PARAMETER}={page}&" if page > 1 else "?"
+    for node in selectors.walk(threads):
+        urls = {key: f"{prefix}{node.pk}{suffix}" for key, (prefix, suffix) in patterns.items()}
+        urls["reply_page"] = f"{page_url}{query}antwort={node.pk}#reply-{node.pk}"
+        urls["edit_page"] = f"{page_url}{query}bearbeiten={node.pk}#comment-{node.pk}"
+        node.urls = urls
+
+
+def _threads(request: HttpRequest, item: AgendaItem, access: selectors.Access, context: dict) -> dict:
+    """One page of threads as HTML, with the number of comments and pages.
+
+    Cached per agenda item version, page and viewer for a minute; not while a form in it is open.
+    """
+    page = context["page_number"]
+    opened = context["reply_to"] or context["edit_id"] or context["hide_id"]
+    key = None
+    if not opened:
+        version = fragments.version(THREAD, item.pk)
+        key = fragment_key("threads", item.pk, version, page, request.user.pk, access.mode, access.moderator)
+
+    def render_threads() -> dict:
+        thread_page = selectors.discussion_page(agenda_item=item, user=request.user, access=access, page=page)
+        _attach_urls(thread_page.threads, item, thread_page.number)
+        pages = {
+            "previous": _discussion_url(item, "discussion", thread_page.number - 1),
+            "next": _discussion_url(item, "discussion", thread_page.number + 1),
+        }
+        html = render_to_string(
+            THREADS, {**context, "thread_page": thread_page, "pages": pages, "csrf_token": CSRF_PLACEHOLDER}
+        )
+        return {"html": html, "total": thread_page.total, "number": thread_page.number}
+
+    threads = cached_fragment(key, render_threads, timeout=THREADS_TIMEOUT)
+    return {**threads, "html": mark_safe(with_csrf(request, threads["html"]))}  # noqa: S308 - rendered template
+
+
+def _context(request: HttpRequest, item: AgendaItem, access: selectors.Access, page: int = 1, **extra) -> dict:
     context = {
         "round": item.round,
         "item": item,
         "clause": item.clause,
         "access": access,
-        "threads": threads,
-        "comment_total": selectors.comment_count(threads),
         "window": comments.comment_window(round_=item.round),
         "form": CommentForm(agenda_item=item, prefix_id="new"),
         "reply_to": None,
         "edit_id": None,
         "hide_id": None,
+        "page_number": page,
     }
     context.update(extra)
+    threads = _threads(request, item, access, context)
+    context.update(threads=threads, comment_total=threads["total"], page_number=threads["number"])
     return context
-
-
-def _discussion_url(item: AgendaItem, anchor: str = "") -> str:
-    url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
-    return f"{url}#{anchor}" if anchor else url
 
 
 def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, anchor: str) -> HttpResponse:
     """After an action: htmx gets the updated discussion section, everyone else a redirect to the page."""
+    comment_id = int(anchor.removeprefix("comment-"))
+    page = _page_of(item, comment_id)
     if request.htmx:
-        response = render(request, SECTION, _context(request, item, access))
-        comment_id = int(anchor.removeprefix("comment-"))
+        response = render(request, SECTION, _context(request, item, access, page=page))
         trigger_client_event(response, "commentChanged", {"id": comment_id}, after="settle")
+        push_url(response, _discussion_url(item, page=page))
         return reswap(retarget(response, "#discussion"), "outerHTML")
-    return redirect(_discussion_url(item, anchor))
+    return redirect(_discussion_url(item, anchor, page))
 
 
 @require_GET
@@ -80,18 +157,19 @@ def discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse
     ):
         return redirect_to_login(request.get_full_path())
     item, access = _item_and_access(request, round_pk, number)
-    extra = {}
+    extra = {"page": _page_number(request)}
     if access.can_post and request.GET.get("antwort", "").isdigit():
         parent_id = int(request.GET["antwort"])
-        extra = {
+        extra |= {
             "reply_to": parent_id,
             "reply_form": ReplyForm(agenda_item=item, initial={"parent": parent_id}, prefix_id=f"r{parent_id}"),
         }
     elif request.GET.get("bearbeiten", "").isdigit():
         comment = Comment.objects.filter(pk=int(request.GET["bearbeiten"]), agenda_item=item).first()
         if comment is not None and comments.comment_can_edit(comment=comment, user=request.user):
-            extra = {"edit_id": comment.pk, "edit_form": _edit_form(comment)}
-    return render(request, PAGE, _context(request, item, access, **extra))
+            extra |= {"edit_id": comment.pk, "edit_form": _edit_form(comment)}
+    # htmx asks for another page of threads: the section is enough.
+    return render(request, SECTION if request.htmx else PAGE, _context(request, item, access, **extra))
 
 
 def _require_poster(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
@@ -133,7 +211,8 @@ def comment_post(request: HttpRequest, round_pk: int, number: int) -> HttpRespon
             return render(
                 request, "rounds/participant/_reply_form.html", {"item": item, "form": form, "parent_id": parent_id}
             )
-        return render(request, PAGE, _context(request, item, access, reply_to=parent_id, reply_form=form))
+        page = _page_of(item, parent_id)
+        return render(request, PAGE, _context(request, item, access, page, reply_to=parent_id, reply_form=form))
     if request.htmx:
         return render(
             request,
@@ -165,7 +244,7 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_post:
         raise PermissionDenied
     if not request.htmx:
-        return redirect(f"{_discussion_url(item)}?antwort={comment.pk}#reply-{comment.pk}")
+        return redirect(_discussion_url(item, f"reply-{comment.pk}", _page_of(item, comment.pk), antwort=comment.pk))
     form = ReplyForm(agenda_item=item, initial={"parent": comment.pk}, prefix_id=f"r{comment.pk}")
     return render(request, "rounds/participant/_reply_form.html", {"item": item, "form": form, "parent_id": comment.pk})
 
@@ -198,7 +277,8 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _refresh(request, item, access, f"comment-{comment.pk}")
     if request.htmx:
         return render(request, "rounds/participant/_edit_form.html", {"form": form, "comment": comment})
-    return render(request, PAGE, _context(request, item, access, edit_id=comment.pk, edit_form=form))
+    page = _page_of(item, comment.pk)
+    return render(request, PAGE, _context(request, item, access, page, edit_id=comment.pk, edit_form=form))
 
 
 @require_POST
@@ -231,7 +311,8 @@ def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
             return _refresh(request, item, access, f"comment-{comment.pk}")
     if request.htmx:
         return render(request, "rounds/participant/_hide_form.html", {"form": form, "comment": comment})
-    return render(request, PAGE, _context(request, item, access, hide_id=comment.pk, hide_form=form))
+    page = _page_of(item, comment.pk)
+    return render(request, PAGE, _context(request, item, access, page, hide_id=comment.pk, hide_form=form))
 
 
 @require_POST

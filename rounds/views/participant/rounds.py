@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,9 +15,15 @@ from rounds.forms.participant import RsvpForm, StandInForm
 from rounds.models import Invitation, Round
 from rounds.selectors import participant as selectors
 from rounds.services import comments, rsvp
+from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
 
 from . import add_domain_error
+from .fragments import FINDINGS, PARTICIPANTS, ROUND, cached_fragment, fragment_key
+
+# The keys hold the versions services bump; the timeout only bounds what no service reports
+# (a clause reworded in the library, an organisation renamed).
+ROUND_FRAGMENT_TIMEOUT = 10 * 60
 
 
 @login_required
@@ -26,18 +33,41 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
     return render(request, "rounds/participant/my_rounds.html", {"upcoming": upcoming, "past": past})
 
 
+def _round_fragments(round_: Round) -> tuple[str, str]:
+    """The agenda (with comment counts and key findings) and the participating organisations, rendered
+    once for everyone who may see the round; they show nothing personal."""
+    versions = {ns: fragments.versions(ns, [round_.pk])[round_.pk] for ns in (ROUND, FINDINGS, PARTICIPANTS)}
+    state = (round_.pk, round_.status, round_.updated_at, permissions.report_is_published(round_))
+
+    def agenda() -> str:
+        items, general_findings = selectors.round_agenda(round_=round_)
+        context = {"round": round_, "agenda": items, "general_findings": general_findings}
+        return render_to_string("rounds/participant/_round_agenda.html", context)
+
+    def organisations() -> str:
+        context = {"organisations": selectors.round_organisations(round_=round_)}
+        return render_to_string("rounds/participant/_round_organisations.html", context)
+
+    agenda_key = fragment_key("round-agenda", state, versions[ROUND], versions[FINDINGS])
+    organisations_key = fragment_key("round-organisations", round_.pk, versions[PARTICIPANTS])
+    return (
+        cached_fragment(agenda_key, agenda, timeout=ROUND_FRAGMENT_TIMEOUT),
+        cached_fragment(organisations_key, organisations, timeout=ROUND_FRAGMENT_TIMEOUT),
+    )
+
+
 def _round_context(request: HttpRequest, round_: Round, **forms) -> dict:
     invitation = permissions.invitation_for(request.user, round_)
     accepted = invitation is not None and invitation.rsvp == Invitation.Rsvp.ACCEPTED
-    agenda, general_findings = selectors.round_agenda(round_=round_)
+    agenda_html, organisations_html = _round_fragments(round_)
+    is_organiser = permissions.can_manage_round(request.user, round_)
     return {
         "round": round_,
         "invitation": invitation,
-        "is_organiser": permissions.can_manage_round(request.user, round_),
-        "show_online_link": accepted or permissions.can_manage_round(request.user, round_),
-        "agenda": agenda,
-        "general_findings": general_findings,
-        "organisations": selectors.round_organisations(round_=round_),
+        "is_organiser": is_organiser,
+        "show_online_link": accepted or is_organiser,
+        "agenda_html": agenda_html,
+        "organisations_html": organisations_html,
         "window": comments.comment_window(round_=round_),
         "stand_ins": selectors.invitation_stand_ins(invitation=invitation),
         "rsvp_form": forms.get("rsvp_form") or RsvpForm(),
