@@ -12,6 +12,18 @@
     if (textarea) { textarea.focus(); }
   });
 
+  // Another page of threads: start reading at the heading of the discussion.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var config = event.detail.requestConfig;
+    var source = config && config.elt;
+    if (!source || !source.hasAttribute || !source.hasAttribute("data-discussion-page")) { return; }
+    var heading = document.getElementById("discussion-heading");
+    if (!heading) { return; }
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start" });
+  });
+
   // The server names the comment that was just posted or changed: bring it into view.
   document.body.addEventListener("commentChanged", function (event) {
     var comment = document.getElementById("comment-" + event.detail.id);
