@@ -204,7 +204,7 @@ def invitations_deliver(*, invitation_ids: list[int]) -> BatchOutcome:
     keep_open = isinstance(mailer, SMTPBackend)  # file and test backends keep their one-message-per-call habits
     try:
         for index, invitation in enumerate(invitations):
-            if timezone.now() >= deadline:
+            if index and timezone.now() >= deadline:  # the first one always goes: every batch makes progress
                 _release(invitations[index:], claimed_at=claimed_at)
                 break
             kind = message_kind(invitation=invitation)
@@ -264,7 +264,7 @@ def _queue_newer_calendars(sequences: dict[int, int]) -> None:
     """A round may have changed while its messages were on their way: queue the newer entry now."""
     if not sequences:
         return
-    current = dict(Round.objects.filter(pk__in=list(sequences)).values_list("pk", "calendar_sequence"))
+    current = dict(Round.objects.filter(pk__in=list(sequences)).order_by().values_list("pk", "calendar_sequence"))
     for round_id, sequence in sequences.items():
         if current.get(round_id, sequence) > sequence:
             _enqueue_after_commit(_queue_outdated(round_id=round_id, sequence=current[round_id]))

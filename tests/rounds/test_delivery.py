@@ -1,25 +1,30 @@
 import datetime
 import email
 import smtplib
+import socket
+import threading
 
 import icalendar
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.utils import timezone
 
 from rounds.models import Invitation, Round
 from rounds.selectors.delivery import round_delivery_progress
 from rounds.services.delivery import (
+    BATCH_SIZE,
     deliveries_sweep,
     invitation_deliver,
+    invitations_deliver,
     invitations_enqueue,
     retry_countdown,
     round_calendar_changed,
 )
-from rounds.services.delivery_errors import classify_send_error
+from rounds.services.delivery_errors import classify_send_error, connection_lost
 from rounds.services.rsvp import rsvp_url
-from rounds.tasks.delivery import send_invitation
+from rounds.tasks.delivery import send_invitation, send_invitations
 from tests import mailbackends
 from tests.factories import (
     AccountInvitationFactory,
@@ -393,3 +398,153 @@ def test_invitation_queued_at_is_set_when_enqueued(round_, django_capture_on_com
     assert invitation.delivery == Invitation.Delivery.QUEUED
     assert invitation.queued_at == NOW
     assert timezone.is_aware(invitation.queued_at)
+
+
+def queued(invitations) -> list[int]:
+    """Queue the invitations without running the tasks, as when the broker has them but no worker ran yet."""
+    invitations_enqueue(invitation_ids=[i.pk for i in invitations])
+    return [i.pk for i in invitations]
+
+
+def states(invitations) -> list[str]:
+    by_pk = dict(Invitation.objects.values_list("pk", "delivery"))
+    return [by_pk[i.pk] for i in invitations]
+
+
+def test_send_invitations_duplicate_batch_claims_nothing(round_):
+    invitations = InvitationFactory.create_batch(3, round=round_)
+    ids = queued(invitations)
+
+    first = send_invitations.apply(args=[ids]).get()
+    second = send_invitations.apply(args=[ids]).get()
+
+    assert (first, second) == (3, 0)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(i.user.email for i in invitations)
+    assert states(invitations) == [Invitation.Delivery.SENT] * 3
+    assert [i.delivery_attempts for i in Invitation.objects.order_by("pk")] == [1, 1, 1]
+
+
+def test_send_invitations_one_permanent_failure_marks_only_that_invitation_failed(round_, failing_mail):
+    invitations = InvitationFactory.create_batch(3, round=round_)
+    failing_mail[invitations[1].user.email] = [mailbackends.refused(invitations[1].user.email, 550)]
+
+    sent = send_invitations.apply(args=[queued(invitations)]).get()
+
+    assert sent == 2
+    assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.FAILED, Invitation.Delivery.SENT]
+    assert Invitation.objects.get(pk=invitations[1].pk).delivery_error.startswith("Nicht zustellbar: Empfänger")
+    assert [m.to[0] for m in mail.outbox] == [invitations[0].user.email, invitations[2].user.email]
+
+
+def test_invitations_deliver_temporary_failure_queues_only_that_invitation_again(round_, failing_mail):
+    invitations = InvitationFactory.create_batch(3, round=round_)
+    failing_mail[invitations[1].user.email] = [mailbackends.temporary(451)]
+    ids = queued(invitations)
+
+    with time_machine.travel(NOW, tick=False):
+        outcome = invitations_deliver(invitation_ids=ids)
+
+    assert outcome.sent == 2
+    assert list(outcome.deferred) == [invitations[1].pk]
+    assert outcome.deferred[invitations[1].pk].countdown == 30
+    assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.QUEUED, Invitation.Delivery.SENT]
+    assert Invitation.objects.get(pk=invitations[1].pk).queued_at == NOW + datetime.timedelta(seconds=30)
+    assert len(mail.outbox) == 2
+
+
+def test_invitations_deliver_lost_connection_queues_the_rest_of_the_batch(round_, failing_mail):
+    invitations = InvitationFactory.create_batch(3, round=round_)
+    failing_mail[invitations[1].user.email] = [ConnectionRefusedError(111, "refused")]
+
+    outcome = invitations_deliver(invitation_ids=queued(invitations))
+
+    assert outcome.sent == 1
+    assert sorted(outcome.deferred) == [invitations[1].pk, invitations[2].pk]
+    assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.QUEUED, Invitation.Delivery.QUEUED]
+    assert [m.to[0] for m in mail.outbox] == [invitations[0].user.email]
+
+
+def test_invitations_deliver_past_half_the_sending_timeout_gives_the_rest_back(
+    round_, settings, django_capture_on_commit_callbacks
+):
+    settings.DELIVERY_STUCK_SENDING_SECONDS = 0
+    invitations = InvitationFactory.create_batch(3, round=round_)
+    ids = queued(invitations)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        outcome = invitations_deliver(invitation_ids=ids)
+
+    assert outcome.sent == 1
+    assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.QUEUED, Invitation.Delivery.QUEUED]
+    assert [i.delivery_attempts for i in Invitation.objects.order_by("pk")] == [1, 0, 0]
+    assert len(callbacks) == 1
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_invitations_deliver_builds_the_round_context_once_per_batch(round_, count, django_assert_num_queries):
+    AgendaItemFactory(round=round_)
+    ids = queued(InvitationFactory.create_batch(count, round=round_))
+
+    # claim (savepoint, select, update, release), load, the round's agenda once, per message the calendar's
+    # agenda and "sent", the round's current calendar sequence
+    with django_assert_num_queries(4 + 1 + 1 + 2 * count + 1):
+        invitations_deliver(invitation_ids=ids)
+
+    assert len(mail.outbox) == count
+
+
+class CountingSMTPHandler:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sessions: set[int] = set()
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.sessions.add(id(session))
+            self.recipients += envelope.rcpt_tos
+        return "250 2.0.0 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    handler = CountingSMTPHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    yield handler
+    controller.stop()
+
+
+def test_invitations_enqueue_sends_batches_each_over_one_smtp_connection(
+    round_, smtp_server, django_capture_on_commit_callbacks
+):
+    invitations = InvitationFactory.create_batch(BATCH_SIZE + 5, round=round_)
+
+    send(invitations, django_capture_on_commit_callbacks)
+
+    assert sorted(smtp_server.recipients) == sorted(i.user.email for i in invitations)
+    assert len(smtp_server.sessions) == 2
+    assert set(states(invitations)) == {Invitation.Delivery.SENT}
+
+
+@pytest.mark.parametrize(
+    ("exc", "lost"),
+    [
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (ConnectionRefusedError(111, "refused"), True),
+        (TimeoutError(), True),
+        (smtplib.SMTPResponseException(421, b"closing"), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (421, b"closing")}), True),
+        (smtplib.SMTPResponseException(451, b"later"), False),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"unknown")}), False),
+        (smtplib.SMTPDataError(554, b"spam"), False),
+        (ValueError("bug"), False),
+    ],
+)
+def test_connection_lost(exc, lost):
+    assert connection_lost(exc) is lost
