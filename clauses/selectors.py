@@ -1,12 +1,13 @@
 """Read queries of the clauses app: the library, a strategy's positions, the comparison matrix."""
 
-from collections import Counter
+import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 
 from participants.models import Organisation, Strategy
-from participants.selectors import current_strategies
 
 from .models import Clause, Position
 
@@ -28,24 +29,50 @@ def position_get(*, strategy: Strategy, clause: Clause) -> Position | None:
     return Position.objects.filter(strategy=strategy, clause=clause).first()
 
 
+@dataclass(frozen=True)
+class ClauseHead:
+    """A matrix column: what the header, the chart and the CSV show of a clause."""
+
+    pk: int
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CellStatus:
+    """A filled cell; one instance per status is shared by all cells with that status."""
+
+    status: str
+    label: str
+
+
 @dataclass
 class MatrixRow:
     organisation: Organisation
     strategy: Strategy
-    cells: list[tuple[Clause, Position | None]]
+    cells: list[tuple[ClauseHead, CellStatus | None]]
 
 
 @dataclass
 class ClauseCount:
-    clause: Clause
+    clause: ClauseHead
     contains: int = 0
     partly: int = 0
     absent: int = 0
 
 
 @dataclass
+class MatrixSummary:
+    """Columns, the chart's counts per clause and the number of strategies shown – all rows, not one page."""
+
+    clauses: list[ClauseHead]
+    counts: list[ClauseCount]
+    strategy_count: int
+
+
+@dataclass
 class Matrix:
-    clauses: list[Clause]
+    clauses: list[ClauseHead]
     rows: list[MatrixRow] = field(default_factory=list)
     counts: list[ClauseCount] = field(default_factory=list)
 
@@ -54,44 +81,136 @@ class Matrix:
         return len(self.rows)
 
 
-def filtered_organisations(*, kind: str = "", state: str = "") -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
+def matrix_strategies(*, kind: str = "", state: str = "") -> QuerySet[Strategy]:
+    """The strategy in force of each organisation of that kind and state, by organisation name.
+
+    The strategy in force is the one adopted last (the latest entered if no date), as in
+    ``participants.selectors.current_strategy``; chosen by a correlated subquery so that the
+    database can sort, count and slice the rows.
+    """
+    newest = (
+        Strategy.objects.filter(organisation=OuterRef("organisation"))
+        .order_by(F("adopted_on").desc(nulls_last=True), "-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    strategies = Strategy.objects.filter(pk=Subquery(newest))
     if kind:
-        organisations = organisations.filter(kind=kind)
+        strategies = strategies.filter(organisation__kind=kind)
     if state:
-        organisations = organisations.filter(state=state)
-    return organisations
+        strategies = strategies.filter(organisation__state=state)
+    return strategies.order_by(Lower("organisation__name"), "organisation__name", "pk")
+
+
+def _clause_heads() -> list[ClauseHead]:
+    return [ClauseHead(*values) for values in Clause.objects.order_by("number").values_list("pk", "number", "title")]
+
+
+def matrix_summary(*, kind: str = "", state: str = "") -> MatrixSummary:
+    """Three queries: clauses, the strategies' count, and one aggregate of positions per clause and status."""
+    clauses = _clause_heads()
+    strategies = matrix_strategies(kind=kind, state=state)
+    status = Position.Status
+    tallies = {
+        row["clause_id"]: row
+        for row in Position.objects.filter(strategy__in=strategies.order_by().values("pk"))
+        .order_by()
+        .values("clause_id")
+        .annotate(
+            contains=Count("pk", filter=Q(status=status.CONTAINS)),
+            partly=Count("pk", filter=Q(status=status.PARTLY)),
+            absent=Count("pk", filter=Q(status=status.ABSENT)),
+        )
+    }
+    counts = [
+        ClauseCount(clause=c, **{k: tallies.get(c.pk, {}).get(k, 0) for k in ("contains", "partly", "absent")})
+        for c in clauses
+    ]
+    return MatrixSummary(clauses=clauses, counts=counts, strategy_count=strategies.count())
+
+
+def cell_statuses() -> dict[str, CellStatus]:
+    """status → the shared cell of that status, its label translated once."""
+    return {value: CellStatus(status=value, label=str(label)) for value, label in Position.Status.choices}
+
+
+def matrix_rows(
+    *, clauses: list[ClauseHead], kind: str = "", state: str = "", offset: int = 0, limit: int | None = None
+) -> list[MatrixRow]:
+    """Rows ``offset`` to ``offset + limit`` of the matrix, in two queries: strategies, then their positions."""
+    strategies = matrix_strategies(kind=kind, state=state).select_related("organisation")
+    strategies = strategies.only("organisation__name", "organisation__kind", "organisation__state")
+    strategies = list(strategies[offset : offset + limit] if limit is not None else strategies[offset:])
+    statuses = cell_statuses()
+    found = {
+        (strategy_id, clause_id): statuses[status]
+        for strategy_id, clause_id, status in Position.objects.filter(strategy__in=[s.pk for s in strategies])
+        .order_by()
+        .values_list("strategy_id", "clause_id", "status")
+    }
+    return [
+        MatrixRow(
+            organisation=s.organisation,
+            strategy=s,
+            cells=[(c, found.get((s.pk, c.pk))) for c in clauses],
+        )
+        for s in strategies
+    ]
 
 
 def comparison_matrix(*, kind: str = "", state: str = "") -> Matrix:
-    """Clauses × organisations with a strategy; each cell the position of the organisation's current strategy.
+    """Clauses × organisations with a strategy, all rows; each cell the position of the current strategy."""
+    summary = matrix_summary(kind=kind, state=state)
+    rows = matrix_rows(clauses=summary.clauses, kind=kind, state=state)
+    return Matrix(clauses=summary.clauses, rows=rows, counts=summary.counts)
 
-    Three queries, however many organisations and clauses: clauses, strategies, positions.
+
+@dataclass(frozen=True)
+class ExportRow:
+    organisation: str
+    kind: str
+    state: str
+    strategy: str
+    adopted_on: datetime.date | None
+    cells: list[tuple[ClauseHead, tuple[str, str, int | None] | None]]  # (status, quote, page) or none
+
+
+def matrix_export(*, kind: str = "", state: str = "", batch: int = 500) -> tuple[list[ClauseHead], Iterator[ExportRow]]:
+    """Every row of the matrix with quote and page, for the CSV export.
+
+    Strategies come in one query; their positions in one query per ``batch`` strategies, so memory
+    stays bounded and no row costs a query of its own.
     """
-    clauses = list(clause_list())
-    strategies = current_strategies(organisations=filtered_organisations(kind=kind, state=state))
-    ordered = sorted(strategies.values(), key=lambda s: s.organisation.name.casefold())
-    positions = {
-        (p.strategy_id, p.clause_id): p
-        for p in Position.objects.filter(strategy__in=[s.pk for s in ordered]).only(
-            "id", "strategy_id", "clause_id", "status", "page", "quote"
+    clauses = _clause_heads()
+    strategies = list(
+        matrix_strategies(kind=kind, state=state).values_list(
+            "pk", "organisation__name", "organisation__kind", "organisation__state", "title", "adopted_on"
         )
-    }
-    rows = [
-        MatrixRow(organisation=s.organisation, strategy=s, cells=[(c, positions.get((s.pk, c.pk))) for c in clauses])
-        for s in ordered
-    ]
-    tally = Counter((clause_id, p.status) for (_strategy_id, clause_id), p in positions.items())
-    counts = [
-        ClauseCount(
-            clause=c,
-            contains=tally[(c.pk, Position.Status.CONTAINS)],
-            partly=tally[(c.pk, Position.Status.PARTLY)],
-            absent=tally[(c.pk, Position.Status.ABSENT)],
-        )
-        for c in clauses
-    ]
-    return Matrix(clauses=clauses, rows=rows, counts=counts)
+    )
+    kinds = dict(Organisation.Kind.choices)
+    states = dict(Organisation.State.choices)
+
+    def rows() -> Iterator[ExportRow]:
+        for start in range(0, len(strategies), batch):
+            chunk = strategies[start : start + batch]
+            found = {
+                (strategy_id, clause_id): (status, quote, page)
+                for strategy_id, clause_id, status, quote, page in Position.objects.filter(
+                    strategy__in=[row[0] for row in chunk]
+                )
+                .order_by()
+                .values_list("strategy_id", "clause_id", "status", "quote", "page")
+            }
+            for pk, name, org_kind, org_state, title, adopted_on in chunk:
+                yield ExportRow(
+                    organisation=name,
+                    kind=str(kinds.get(org_kind, org_kind)),
+                    state=str(states.get(org_state, org_state)),
+                    strategy=title,
+                    adopted_on=adopted_on,
+                    cells=[(c, found.get((pk, c.pk))) for c in clauses],
+                )
+
+    return clauses, rows()
 
 
 def position_for_cell(*, strategy_pk: int, number: int) -> tuple[Strategy, Clause, Position | None] | None:

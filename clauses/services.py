@@ -6,6 +6,7 @@ from participants import permissions
 from participants.models import Strategy, User
 from strategy_exchange.errors import DomainError
 
+from .fragments import matrix_changed
 from .models import Clause, Position
 
 
@@ -23,4 +24,5 @@ def position_save(
         clause=clause,
         defaults={"status": status, "quote": quote, "page": page, "updated_by": user},
     )
+    matrix_changed()
     return position

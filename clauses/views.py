@@ -1,20 +1,26 @@
 """Pages of the clauses app: library, positions of our strategy, the comparison across organisations."""
 
 import csv
+import math
+from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants import selectors as participant_selectors
 from strategy_exchange.errors import DomainError
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .forms import MatrixFilterForm, PositionForm
 from .models import Position
 
@@ -86,13 +92,15 @@ def position_edit(request: HttpRequest, number: int) -> HttpResponse:
 
 
 CHART_LEFT, CHART_WIDTH, CHART_ROW = 60, 560, 34
+MATRIX_PAGE_SIZE = 50
+MATRIX_CACHE_SECONDS = 60 * 60  # a change bumps the version at once; old entries just expire
 
 
-def _chart(data: selectors.Matrix) -> list[dict]:
+def _chart(summary: selectors.MatrixSummary) -> list[dict]:
     """Bar geometry for the server-rendered SVG: contained and partly contained, out of all strategies shown."""
-    total = data.strategy_count
+    total = summary.strategy_count
     bars = []
-    for index, count in enumerate(data.counts):
+    for index, count in enumerate(summary.counts):
         contains_px = CHART_WIDTH * count.contains / total if total else 0.0
         partly_px = CHART_WIDTH * count.partly / total if total else 0.0
         bars.append(
@@ -108,18 +116,65 @@ def _chart(data: selectors.Matrix) -> list[dict]:
     return bars
 
 
+def _page_number(value: str | None, *, pages: int) -> int:
+    """The requested page, within 1 … pages; anything else is page 1 (keeps the cache keys few)."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), pages)
+
+
+def _matrix_content(*, filters: dict[str, str], summary: selectors.MatrixSummary, number: int, pages: int) -> str:
+    """The rendered table of one page of rows with its page links, and the chart of all rows."""
+    rows = selectors.matrix_rows(
+        clauses=summary.clauses, **filters, offset=(number - 1) * MATRIX_PAGE_SIZE, limit=MATRIX_PAGE_SIZE
+    )
+    query = urlencode({name: value for name, value in filters.items() if value})
+    chart = _chart(summary)
+    quote_url = reverse("clauses:position_quote", kwargs={"strategy_pk": 0, "number": 0})
+    context = {
+        "matrix": selectors.Matrix(clauses=summary.clauses, rows=rows),
+        "strategy_count": summary.strategy_count,
+        "page": {
+            "number": number,
+            "pages": pages,
+            "first": (number - 1) * MATRIX_PAGE_SIZE + 1,
+            "last": (number - 1) * MATRIX_PAGE_SIZE + len(rows),
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number < pages else None,
+        },
+        "page_url": f"{reverse('clauses:matrix')}?{query}{'&' if query else ''}page=",
+        "quote_prefix": quote_url.removesuffix("0/0/"),
+        "chart": chart,
+        "chart_height": 20 + CHART_ROW * len(chart),
+    }
+    return render_to_string("clauses/_matrix_content.html", context)
+
+
 @login_required
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
+    """Filtered and paginated; the summary and each page's rendered table and chart are cached until
+    positions, strategies, organisations or clauses change (``clauses.fragments.matrix_changed``)."""
     form = MatrixFilterForm(request.GET or None)
-    data = selectors.comparison_matrix(**form.filters())
-    chart = _chart(data)
+    filters = form.filters()
+    version = fragments.matrix_version()
+    scope = f"{version}:{filters['kind']}:{filters['state']}"
+    summary = cache.get_or_set(
+        f"clauses:matrix-summary:{scope}", lambda: selectors.matrix_summary(**filters), MATRIX_CACHE_SECONDS
+    )
+    pages = max(1, math.ceil(summary.strategy_count / MATRIX_PAGE_SIZE))
+    number = _page_number(request.GET.get("page"), pages=pages)
+    content = cache.get_or_set(
+        f"clauses:matrix-content:{scope}:{number}:{get_language()}",
+        lambda: _matrix_content(filters=filters, summary=summary, number=number, pages=pages),
+        MATRIX_CACHE_SECONDS,
+    )
     context = {
         "form": form,
-        "matrix": data,
-        "chart": chart,
-        "chart_height": 20 + CHART_ROW * len(chart),
-        "query": request.GET.urlencode(),
+        "content": content,
+        "query": urlencode({name: value for name, value in filters.items() if value}),
     }
     return render(request, "clauses/matrix.html", context)
 
@@ -130,35 +185,48 @@ def _csv_cell(value) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@login_required
-@require_GET
-def matrix_csv(request: HttpRequest) -> HttpResponse:
-    form = MatrixFilterForm(request.GET or None)
-    data = selectors.comparison_matrix(**form.filters())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="klauseln-vergleich-{timezone.localdate():%Y-%m-%d}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the umlauts as UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+class _Echo:
+    """A file-like object for csv.writer that hands each line back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";")
+    labels = {value: str(label) for value, label in Position.Status.choices}
+    missing = _("keine Angabe")
+    yield "\ufeff"  # so that spreadsheet programs read the umlauts as UTF-8
+    yield writer.writerow(
         [_("Organisation"), _("Art"), _("Bundesland"), _("Strategie"), _("beschlossen am"), _("Klausel"),
          _("Titel"), _("Umsetzung"), _("Zitat"), _("Seite")]
     )  # fmt: skip
-    for row in data.rows:
-        for clause, position in row.cells:
+    for row in rows:
+        head = [_csv_cell(row.organisation), row.kind, row.state, _csv_cell(row.strategy)]
+        head.append(row.adopted_on.isoformat() if row.adopted_on else "")
+        yield "".join(
             writer.writerow(
                 [
-                    _csv_cell(row.organisation.name),
-                    row.organisation.get_kind_display(),
-                    row.organisation.get_state_display(),
-                    _csv_cell(row.strategy.title),
-                    row.strategy.adopted_on.isoformat() if row.strategy.adopted_on else "",
+                    *head,
                     f"§ {clause.number}",
                     _csv_cell(clause.title),
-                    position.get_status_display() if position else _("keine Angabe"),
-                    _csv_cell(position.quote if position else ""),
-                    position.page if position and position.page else "",
+                    labels[position[0]] if position else missing,
+                    _csv_cell(position[1] if position else ""),
+                    position[2] if position and position[2] else "",
                 ]
             )
+            for clause, position in row.cells
+        )
+
+
+@login_required
+@require_GET
+def matrix_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """All rows of the filtered matrix, streamed: strategies in one query, positions in batches."""
+    form = MatrixFilterForm(request.GET or None)
+    _clauses, rows = selectors.matrix_export(**form.filters())
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="klauseln-vergleich-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
 
 from . import permissions
@@ -97,6 +98,8 @@ def strategy_save(
     elif remove_file:
         strategy.file = ""
     strategy.save()
+    fragments.bump("matrix", "all")  # the comparison matrix (clauses.fragments.matrix_changed, a floor above)
+    transaction.on_commit(lambda: fragments.bump("matrix", "all"))
     if old_file and old_file != strategy.file.name:
         transaction.on_commit(lambda: strategy.file.storage.delete(old_file))
     return strategy

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from clauses.fragments import matrix_changed
 from participants.models import AccountInvitation, Membership, Organisation, User
 from strategy_exchange.errors import DomainError
 
@@ -34,7 +35,7 @@ def organisation_create(
     _check_ags(ags)
     try:
         with transaction.atomic():
-            return Organisation.objects.create(
+            organisation = Organisation.objects.create(
                 name=name,
                 slug=_unique_slug(name),
                 kind=kind,
@@ -47,6 +48,8 @@ def organisation_create(
         raise DomainError(
             gettext("Die Organisation konnte nicht angelegt werden, bitte versuchen Sie es erneut.")
         ) from None
+    matrix_changed()
+    return organisation
 
 
 @transaction.atomic
@@ -59,6 +62,7 @@ def organisation_update(*, organisation: Organisation, **values) -> Organisation
         setattr(organisation, name, value)
     organisation.ags = organisation.ags or None
     organisation.save()
+    matrix_changed()
     return organisation
 
 

@@ -4,14 +4,21 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clauses import selectors, services, views
+from clauses.fragments import matrix_changed
+from clauses.models import Position
 from clauses.selectors import comparison_matrix
 from participants.models import Organisation
+from participants.services import strategy_save
+from rounds.services.organisations import organisation_update
 from tests.factories import (
     ClauseFactory,
+    MembershipFactory,
     OrganisationFactory,
     PositionFactory,
     SeriesFactory,
@@ -21,6 +28,17 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def read(response) -> str:
+    """The body of a page or of a streamed download."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8")
+    return response.content.decode()
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(read(response).lstrip("\ufeff")), delimiter=";"))
 
 
 @pytest.fixture
@@ -122,7 +140,7 @@ def test_matrix_csv_export_rows_and_formula_escape(client, world):
 
     response = client.get(reverse("clauses:matrix_csv"), {"state": "TH"})
 
-    text = response.content.decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert text.startswith("\ufeff")
@@ -186,9 +204,128 @@ def test_matrix_queries_same_for_1_and_50_organisations(client, name):
             strategy = StrategyFactory(organisation=OrganisationFactory())
             for clause in clauses[:2]:
                 PositionFactory(strategy=strategy, clause=clause, status="partly")
-        client.get(reverse(name))
+        cache.clear()
         with CaptureQueriesContext(connection) as context:
-            client.get(reverse(name))
+            read(client.get(reverse(name)))
         counts.append(len(context.captured_queries))
 
     assert counts[0] == counts[1]
+
+
+def organisations_with_strategies(names: list[str], *, clause, **organisation):
+    for name in names:
+        strategy = StrategyFactory(organisation=OrganisationFactory(name=name, **organisation))
+        PositionFactory(strategy=strategy, clause=clause, status="partly")
+
+
+def row_names(response) -> list[str]:
+    return [row.organisation.name for row in response.context["matrix"].rows]
+
+
+def test_matrix_page_two_shows_the_next_organisations_and_keeps_the_filter(client, world, monkeypatch):
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 2)
+    organisations_with_strategies(["Stadt Aachen", "Stadt Bonn", "Stadt Celle"], clause=world["c1"], kind="city")
+    client.force_login(UserFactory())
+
+    first = client.get(reverse("clauses:matrix"), {"kind": "city"})
+    second = client.get(reverse("clauses:matrix"), {"kind": "city", "page": "2"})
+
+    assert (row_names(first), row_names(second)) == (["Stadt Aachen", "Stadt Bonn"], ["Stadt Celle", "Stadt Jena"])
+    assert 'href="/klauseln/vergleich/?kind=city&amp;page=2" rel="next"' in read(first)
+    assert 'href="/klauseln/vergleich/?kind=city&amp;page=1" rel="prev"' in read(second)
+    assert "Seite 2 von 2" in read(second)
+
+
+@pytest.mark.parametrize(("page", "expected"), [("0", ["EDAG Group"]), ("99", ["Stadt Jena"]), ("x", ["EDAG Group"])])
+def test_matrix_page_number_out_of_range_shows_nearest_page(client, world, monkeypatch, page, expected):
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 1)
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("clauses:matrix"), {"page": page})
+
+    assert row_names(response) == expected
+
+
+def test_matrix_chart_counts_all_pages(client, world, monkeypatch):
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 1)
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("clauses:matrix"))
+
+    assert [(b["count"].clause.number, b["count"].contains, b["count"].absent) for b in response.context["chart"]] == [
+        (1, 0, 0),
+        (4, 1, 1),
+    ]
+    assert "2 Strategien" in read(response)
+
+
+def test_matrix_saved_position_visible_at_once_despite_cache(client, world):
+    representative = UserFactory()
+    MembershipFactory(user=representative, organisation=world["edag"])
+    client.force_login(representative)
+    client.get(reverse("clauses:matrix"))
+
+    services.position_save(
+        strategy=world["edag"].strategies.get(),
+        clause=world["c1"],
+        user=representative,
+        status="contains",
+    )
+    content = read(client.get(reverse("clauses:matrix")))
+
+    assert 'aria-label="EDAG Group, § 1: enthalten"' in content
+
+
+def test_matrix_served_from_cache_until_something_changes(client, world):
+    client.force_login(UserFactory())
+    client.get(reverse("clauses:matrix"))
+    Position.objects.filter(strategy=world["s_jena"], clause=world["c4"]).update(status="absent")
+
+    with CaptureQueriesContext(connection) as context:
+        cached = read(client.get(reverse("clauses:matrix")))
+    matrix_changed()
+    fresh = read(client.get(reverse("clauses:matrix")))
+
+    assert 'aria-label="Stadt Jena, § 4: enthalten"' in cached
+    assert 'aria-label="Stadt Jena, § 4: nicht enthalten"' in fresh
+    assert all("clauses_" not in query["sql"] for query in context.captured_queries)
+
+
+def test_matrix_new_strategy_and_renamed_organisation_visible_at_once(client, world):
+    representative = UserFactory()
+    newcomer = OrganisationFactory(name="Gemeinde Neu", kind=Organisation.Kind.MUNICIPALITY)
+    MembershipFactory(user=representative, organisation=newcomer)
+    client.force_login(representative)
+    client.get(reverse("clauses:matrix"))
+
+    strategy_save(
+        organisation=newcomer, user=representative, strategy=None, title="Digital", adopted_on=None, url="https://x.de"
+    )
+    organisation_update(organisation=world["jena"], name="Stadt Jena (Saale)")
+    response = client.get(reverse("clauses:matrix"))
+
+    assert row_names(response) == ["EDAG Group", "Gemeinde Neu", "Stadt Jena (Saale)"]
+
+
+def test_matrix_csv_contains_every_row_not_one_page(client, world, monkeypatch):
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 1)
+    organisations_with_strategies([f"Gemeinde {n:02d}" for n in range(12)], clause=world["c4"])
+    client.force_login(UserFactory())
+
+    rows = csv_rows(client.get(reverse("clauses:matrix_csv")))
+
+    assert len(rows) == 1 + 14 * 2
+    assert [r[0] for r in rows[1::2]] == ["EDAG Group", *[f"Gemeinde {n:02d}" for n in range(12)], "Stadt Jena"]
+
+
+def test_matrix_csv_batches_positions_without_a_query_per_row(client, world, monkeypatch):
+    organisations_with_strategies([f"Gemeinde {n:02d}" for n in range(5)], clause=world["c4"])
+    client.force_login(UserFactory())
+    original = selectors.matrix_export
+    monkeypatch.setattr(selectors, "matrix_export", lambda **filters: original(**filters, batch=3))
+
+    with CaptureQueriesContext(connection) as context:
+        rows = csv_rows(client.get(reverse("clauses:matrix_csv")))
+
+    position_queries = [q for q in context.captured_queries if 'FROM "clauses_position"' in q["sql"]]
+    assert (len(rows), len(position_queries)) == (1 + 7 * 2, 3)
