@@ -1,15 +1,20 @@
 """Sending invitations, calendar updates and cancellations exactly once.
 
 Every invitation carries its delivery state: pending → queued → sending → sent (or failed).
-A task sends only after it has moved the row from "queued" to "sending" with a guarded UPDATE, so a
-retried task, a duplicate enqueue or a second worker finds nothing to claim and sends nothing.
+Queued invitations go to the broker in batches of one round (``send_invitations``). A batch sends only
+the rows it has moved from "queued" to "sending" with one guarded UPDATE, so a retried task, a
+duplicate enqueue or a second worker finds nothing to claim and sends nothing. It renders the round's
+part once, sends over one SMTP connection and stores "sent" for each message as soon as the mail server
+accepted it. A temporary failure puts only its invitation back into the queue, retried on its own
+(``send_invitation``) after a backoff.
 
 ``queued_at`` is the moment the current attempt became due (enqueue, claim, or the planned retry);
 the periodic sweep uses it to re-enqueue invitations stuck in "queued" (a lost broker message) and
-to put invitations stuck in "sending" (a worker killed mid-send) back into the queue.
+to put invitations stuck in "sending" (a worker killed mid-batch) back into the queue.
 
 One window remains, as with every SMTP sender: a crash after the mail server accepted a message and
-before the row says "sent" sends that one invitation a second time after the sending timeout.
+before the row says "sent" sends that one invitation a second time after the sending timeout. The
+other invitations of a killed batch were either stored as sent or not sent at all.
 """
 
 import datetime
