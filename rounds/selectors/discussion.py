@@ -209,7 +209,7 @@ def _readable(mode: str) -> Q:
 def latest_by_item(
     *, items: list[AgendaItem], user: User, mode_by_round: dict[int, str | None], limit: int
 ) -> tuple[dict[int, int], dict[int, list[CommentView]]]:
-    """For many agenda items (of possibly different rounds) in two queries: how many comments each reader
+    """For many agenda items (of possibly different rounds) in three queries: how many comments each reader
     may read, and the latest ``limit`` of them, newest first (read-only, without replies)."""
     by_mode: dict[str, list[int]] = defaultdict(list)
     for item in items:
@@ -228,10 +228,15 @@ def latest_by_item(
         .values_list("agenda_item_id", "n")
     )
     newest = Window(RowNumber(), partition_by=[F("agenda_item_id")], order_by=[F("created_at").desc(), F("id").desc()])
-    latest = (
+    # Ranking only ids keeps the window over all comments of the items lean; the few rows are fetched after.
+    latest_ids = list(
         Comment.objects.filter(readable)
         .annotate(position=newest)
         .filter(position__lte=limit)
+        .values_list("id", flat=True)
+    )
+    latest = (
+        Comment.objects.filter(pk__in=latest_ids)
         .select_related("author", "organisation")
         .order_by("agenda_item_id", "-created_at", "-id")
     )
