@@ -66,7 +66,8 @@ def invitation_stand_ins(*, invitation: Invitation | None) -> list[Invitation]:
     return list(invitation.stand_ins.select_related("user").order_by("created_at"))
 
 
-def agenda_item_for(*, round_: Round, number: int) -> AgendaItem | None:
+def agenda_item_for(*, round_: Round | int, number: int) -> AgendaItem | None:
+    """The agenda item of clause ``number`` in a round (given as object or id), with round, series and clause."""
     return (
         AgendaItem.objects.select_related("clause", "round__series").filter(round=round_, clause__number=number).first()
     )

@@ -33,14 +33,11 @@ PAGE_PARAMETER = "seite"
 
 
 def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
-    round_ = Round.objects.select_related("series").filter(pk=round_pk).first()
-    if round_ is None:
-        raise Http404
-    access = selectors.discussion_access(user=request.user, round_=round_)
-    if access.mode is None:
-        raise Http404
-    item = agenda_item_for(round_=round_, number=number)
+    item = agenda_item_for(round_=round_pk, number=number)  # with its round: one query for both
     if item is None:
+        raise Http404
+    access = selectors.discussion_access(user=request.user, round_=item.round)
+    if access.mode is None:
         raise Http404
     return item, access
 
