@@ -6,7 +6,7 @@ answers 404 (``get_*_or_404`` helpers below); an object they may see but not act
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from participants.models import User
@@ -93,7 +93,9 @@ def visible_rounds(user: AnyUser) -> QuerySet[Round]:
         return Round.objects.none()
     if is_staff(user):
         return Round.objects.all()
-    return Round.objects.filter(Q(invitations__user=user) | Q(series__organisers=user)).distinct()
+    invited = Invitation.objects.filter(round=OuterRef("pk"), user=user)
+    organising = Series.organisers.through.objects.filter(series=OuterRef("series_id"), user=user)
+    return Round.objects.filter(Exists(invited) | Exists(organising))
 
 
 def managed_series(user: AnyUser) -> QuerySet[Series]:
