@@ -229,7 +229,7 @@ def invitations_deliver(*, invitation_ids: list[int]) -> BatchOutcome:
                 )
                 message.connection = mailer
                 if keep_open and mailer.connection is None:
-                    mailer.open()
+                    mailer.open()  # once per batch, and again after a failure closed the connection
                 message.send()
             except Exception as exc:
                 if keep_open:
