@@ -1,5 +1,6 @@
-"""Write operations of the clauses app: how a strategy handles a clause."""
+"""Write operations of the clauses app: the clause library and how a strategy handles a clause."""
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from participants import permissions
@@ -26,3 +27,22 @@ def position_save(
     )
     matrix_changed()
     return position
+
+
+def clause_create(*, number: int, title: str, typical_wording: str = "", explanation: str = "") -> Clause:
+    """Add a clause to the library; its number must be unused."""
+    duplicate = DomainError(
+        _("Es gibt bereits eine Klausel § %(number)s. Bitte wählen Sie eine andere Nummer.") % {"number": number},
+        field="number",
+    )
+    if Clause.objects.filter(number=number).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            clause = Clause.objects.create(
+                number=number, title=title, typical_wording=typical_wording, explanation=explanation
+            )
+    except IntegrityError:
+        raise duplicate from None
+    matrix_changed()
+    return clause

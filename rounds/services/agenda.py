@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.utils.translation import gettext
 
 from clauses.models import Clause
+from clauses.services import clause_create
 from rounds.fragments import agenda_changed
 from rounds.models import AgendaItem, MeetingNote, Round
 from strategy_exchange.errors import DomainError
@@ -51,23 +52,7 @@ def agenda_create_clause(
 ) -> AgendaItem:
     """Create a new clause in the library and put it on the agenda in one step."""
     _check_editable(round_)
-    if Clause.objects.filter(number=number).exists():
-        raise DomainError(
-            gettext("Es gibt bereits eine Klausel § %(number)s. Bitte wählen Sie eine andere Nummer.")
-            % {"number": number},
-            field="number",
-        )
-    try:
-        with transaction.atomic():
-            clause = Clause.objects.create(
-                number=number, title=title, typical_wording=typical_wording, explanation=explanation
-            )
-    except IntegrityError:
-        raise DomainError(
-            gettext("Es gibt bereits eine Klausel § %(number)s. Bitte wählen Sie eine andere Nummer.")
-            % {"number": number},
-            field="number",
-        ) from None
+    clause = clause_create(number=number, title=title, typical_wording=typical_wording, explanation=explanation)
     return agenda_add_clause(round_=round_, clause=clause)
 
 

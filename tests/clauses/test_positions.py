@@ -127,3 +127,30 @@ def test_our_positions_lists_every_clause_with_status(client, roles):
 def test_position_save_by_non_member_refused(roles):
     with pytest.raises(DomainError):
         position_save(strategy=roles.strategy, clause=roles.clause, user=roles.outsider, status="contains")
+
+
+def test_clause_create_duplicate_number_refused_with_field_error():
+    from clauses.services import clause_create
+    from strategy_exchange.errors import DomainError
+    from tests.factories import ClauseFactory
+
+    ClauseFactory(number=12)
+
+    with pytest.raises(DomainError) as raised:
+        clause_create(number=12, title="Doppelt")
+
+    assert raised.value.field == "number"
+    assert raised.value.message == "Es gibt bereits eine Klausel § 12. Bitte wählen Sie eine andere Nummer."
+
+
+def test_clause_create_shows_new_column_in_cached_matrix(client):
+    from clauses.services import clause_create
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory().user
+    client.force_login(member)
+    client.get(reverse("clauses:matrix"))
+
+    clause_create(number=77, title="Neue Klausel")
+
+    assert "§ 77" in client.get(reverse("clauses:matrix")).content.decode()
