@@ -1,4 +1,4 @@
-"""Shared date and time fields: a round lies on one day, from a start to an end time (Europe/Berlin)."""
+"""Shared form fields of the organiser pages: dates and times (Europe/Berlin), links and email addresses."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -35,6 +35,17 @@ def url_field(label, **kwargs) -> forms.URLField:
         max_length=500,
         required=False,
         error_messages={"invalid": _("Bitte geben Sie eine gültige Internetadresse ein, z. B. https://…")},
+        **kwargs,
+    )
+
+
+def email_field(**kwargs) -> forms.EmailField:
+    return forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        error_messages={
+            "required": _("Bitte geben Sie eine E-Mail-Adresse an."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@stadt.de."),
+        },
         **kwargs,
     )
 

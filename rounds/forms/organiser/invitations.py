@@ -7,6 +7,8 @@ from participants.models import Organisation, User
 from rounds.models import Invitation, Round
 from rounds.selectors.organiser import invitable_organisations
 
+from .fields import email_field
+
 
 class OrganisationChoice(forms.ModelMultipleChoiceField):
     def __init__(self, *args, invited_ids=(), **kwargs):
@@ -62,13 +64,7 @@ class InvitePeopleForm(forms.Form):
 
 
 class InviteEmailForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-Mail-Adresse"),
-        error_messages={
-            "required": _("Bitte geben Sie eine E-Mail-Adresse an."),
-            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@stadt.de."),
-        },
-    )
+    email = email_field()
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Membership, Organisation
 
-from .fields import url_field
+from .fields import email_field, url_field
 
 
 class OrganisationForm(forms.ModelForm):
@@ -25,13 +25,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class RepresentativeForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-Mail-Adresse"),
-        error_messages={
-            "required": _("Bitte geben Sie eine E-Mail-Adresse an."),
-            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@stadt.de."),
-        },
-    )
+    email = email_field()
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Rolle"), choices=Membership.Role.choices, initial=Membership.Role.REPRESENTATIVE)
 

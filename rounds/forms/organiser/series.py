@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import User
 from rounds.models import Series
+from rounds.services.series import EDITABLE
 
 from .fields import time_field, url_field
 
@@ -37,17 +38,7 @@ class SeriesForm(forms.ModelForm):
 
     class Meta:
         model = Series
-        fields = [
-            "title",
-            "description",
-            "cadence_months",
-            "cadence_weekday",
-            "cadence_week",
-            "default_start_time",
-            "default_duration_minutes",
-            "default_online_link",
-            "report_visibility",
-        ]
+        fields = list(EDITABLE)
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "report_visibility": forms.RadioSelect}
 
     def __init__(self, *args, user: User, **kwargs):
