@@ -171,8 +171,16 @@ def matrix(request: HttpRequest) -> HttpResponse:
         lambda: _matrix_content(filters=filters, summary=summary, number=number, pages=pages),
         MATRIX_CACHE_SECONDS,
     )
+    if form.is_bound and not form.is_valid():
+        form_html = str(form)
+    else:  # rendering the form costs as much as the rest of the page: cache it per filter choice
+        form_html = cache.get_or_set(
+            f"clauses:matrix-form:{filters['kind']}:{filters['state']}:{get_language()}",
+            lambda: str(form),
+            MATRIX_CACHE_SECONDS,
+        )
     context = {
-        "form": form,
+        "form_html": form_html,
         "content": content,
         "query": urlencode({name: value for name, value in filters.items() if value}),
     }

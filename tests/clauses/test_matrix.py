@@ -329,3 +329,14 @@ def test_matrix_csv_batches_positions_without_a_query_per_row(client, world, mon
 
     position_queries = [q for q in context.captured_queries if 'FROM "clauses_position"' in q["sql"]]
     assert (len(rows), len(position_queries)) == (1 + 7 * 2, 3)
+
+
+def test_matrix_filter_form_keeps_invalid_choice_error_uncached(client):
+    from tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory().user)
+    client.get(reverse("clauses:matrix"), {"kind": "city"})
+
+    response = client.get(reverse("clauses:matrix"), {"kind": "erfunden"})
+
+    assert "Bitte wählen Sie eine Art aus der Liste." in response.content.decode()
