@@ -64,6 +64,8 @@ def page(browser, live_server, csp_violations):
 
 
 def login(page, email: str, password: str = "austausch") -> None:
+    """Sign in as ``email``, starting from a fresh browser session (whatever session there was is dropped)."""
+    page.context.clear_cookies()
     page.goto("/konto/login/")
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort").fill(password)
