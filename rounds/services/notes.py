@@ -48,13 +48,13 @@ def _record(note: MeetingNote, user: User | None, *, fold: bool = True) -> None:
     MeetingNoteRevision.objects.create(note=note, version=note.version, body=note.body, author=user)
 
 
-@transaction.atomic
 def _findings_changed(round_: Round) -> None:
     """Key findings are shown on the round and clause pages once the report is published."""
     if round_.status == Round.Status.PUBLISHED:
         findings_changed(round_id=round_.pk)
 
 
+@transaction.atomic
 def note_save(
     *,
     round_: Round,

@@ -84,3 +84,14 @@ def test_note_restore_brings_back_an_earlier_version_as_a_new_one():
     restored = services.note_restore(note=note, revision=old, user=olga)
 
     assert (restored.body, restored.version, note.revisions.count()) == ("Alt", 3, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_note_save_runs_in_its_own_transaction_outside_a_request_transaction():
+    round_ = RoundFactory(status=Round.Status.HELD)
+    author = UserFactory()
+    note, _ = save(round_, author, None, "Erster Satz", 0)
+
+    note, changed = save(round_, author, note, "Zweiter Satz", 1)
+
+    assert (note.version, note.body, changed) == (2, "Zweiter Satz", True)
