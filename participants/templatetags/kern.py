@@ -30,3 +30,12 @@ def kern_widget(field: BoundField):
         attrs["aria-describedby"] = " ".join(described)
     attrs["class"] = " ".join(c for c in classes if c)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def kern_choice(choice, widget_type: str):
+    """One option of a radio or checkbox group, as a KERN radio button or checkbox."""
+    css = WIDGET_CLASSES.get(widget_type, "kern-form-check__checkbox")
+    attrs = choice.data.setdefault("attrs", {})
+    attrs["class"] = " ".join(c for c in (attrs.get("class", ""), css) if c)
+    return choice.tag()
