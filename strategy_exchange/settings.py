@@ -223,10 +223,13 @@ DELIVERY_STUCK_QUEUED_SECONDS = env_int("DELIVERY_STUCK_QUEUED_SECONDS", 5 * 60)
 DELIVERY_STUCK_SENDING_SECONDS = env_int("DELIVERY_STUCK_SENDING_SECONDS", 15 * 60)
 REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
+# Rendered fragments are cached; RELEASE (e.g. the deployed version) keeps a new release from
+# serving HTML that an older one cached.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["default"]["KEY_PREFIX"] = env_str("RELEASE", "")
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
