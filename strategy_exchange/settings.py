@@ -83,6 +83,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "strategy_exchange.urls"
 WSGI_APPLICATION = "strategy_exchange.wsgi.application"
 FORM_RENDERER = "strategy_exchange.forms.KernFormRenderer"
+FORMAT_MODULE_PATH = ["strategy_exchange.formats"]
 
 
 TEMPLATES = [
