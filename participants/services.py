@@ -98,8 +98,7 @@ def strategy_save(
     elif remove_file:
         strategy.file = ""
     strategy.save()
-    fragments.bump("matrix", "all")  # the comparison matrix (clauses.fragments.matrix_changed, a floor above)
-    transaction.on_commit(lambda: fragments.bump("matrix", "all"))
+    matrix_rows_changed()
     if old_file and old_file != strategy.file.name:
         transaction.on_commit(lambda: strategy.file.storage.delete(old_file))
     return strategy
@@ -108,3 +107,10 @@ def strategy_save(
 def _pdf_name(organisation: Organisation) -> str:
     """Our own file name, never the uploaded one."""
     return f"strategie-{organisation.slug}-{timezone.now():%Y%m%d%H%M%S}.pdf"
+
+
+def matrix_rows_changed() -> None:
+    """An organisation or strategy changed: the cached comparison matrix (``clauses``, a floor above, whose
+    ``clauses.fragments.matrix_changed`` does the same) must be drawn anew – now and after commit."""
+    fragments.bump("matrix", "all")
+    transaction.on_commit(lambda: fragments.bump("matrix", "all"))

@@ -340,3 +340,23 @@ def test_matrix_filter_form_keeps_invalid_choice_error_uncached(client):
     response = client.get(reverse("clauses:matrix"), {"kind": "erfunden"})
 
     assert "Bitte wählen Sie eine Art aus der Liste." in response.content.decode()
+
+
+def test_matrix_shows_clause_renamed_in_admin_at_once(client):
+    from tests.factories import ClauseFactory, MembershipFactory, PositionFactory, UserFactory
+
+    clause = ClauseFactory(number=31, title="Alter Titel")
+    PositionFactory(clause=clause)
+    member = MembershipFactory().user
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(member)
+    assert '<abbr title="Alter Titel">' in client.get(reverse("clauses:matrix")).content.decode()
+    client.force_login(admin_user)
+
+    client.post(
+        reverse("admin:clauses_clause_change", args=[clause.pk]),
+        {"number": 31, "title": "Neuer Titel", "typical_wording": "", "explanation": ""},
+    )
+    client.force_login(member)
+
+    assert '<abbr title="Neuer Titel">' in client.get(reverse("clauses:matrix")).content.decode()
