@@ -47,6 +47,7 @@ def test_home_links_rounds_for_invitees_and_organisers_only(client):
 
     assert f'href="/runden/{round2.pk}/"' not in anonymous
     assert f'href="/runden/{round2.pk}/"' in invited
+    assert f'href="/runden/{Round.objects.get(number=3).pk}/"' not in invited
     assert f'href="/orga/runden/{round2.pk}/"' in organiser
 
 
