@@ -111,6 +111,5 @@ def _pdf_name(organisation: Organisation) -> str:
 
 def matrix_rows_changed() -> None:
     """An organisation or strategy changed: the cached comparison matrix (``clauses``, a floor above, whose
-    ``clauses.fragments.matrix_changed`` does the same) must be drawn anew – now and after commit."""
+    ``clauses.fragments.matrix_changed`` does the same) must be drawn anew."""
     fragments.bump("matrix", "all")
-    transaction.on_commit(lambda: fragments.bump("matrix", "all"))

@@ -6,6 +6,7 @@ at once (they expire on their own). Works with any Django cache backend.
 """
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 def _key(namespace: str, key: object) -> str:
@@ -23,9 +24,17 @@ def versions(namespace: str, keys: list[object]) -> dict[object, int]:
     return {k: found.get(_key(namespace, k), 1) for k in keys}
 
 
-def bump(namespace: str, key: object) -> None:
-    """Invalidate every fragment that depends on ``namespace``/``key``."""
+def _incr(namespace: str, key: object) -> None:
     try:
         cache.incr(_key(namespace, key))
     except ValueError:
         cache.set(_key(namespace, key), 2, timeout=None)
+
+
+def bump(namespace: str, key: object) -> None:
+    """Invalidate every fragment that depends on ``namespace``/``key``: at once, and again after the
+    surrounding transaction commits, so that a reader between the write and the commit cannot keep the
+    old state cached."""
+    _incr(namespace, key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _incr(namespace, key))

@@ -1,3 +1,5 @@
+import pytest
+
 from strategy_exchange import fragments
 
 
@@ -15,3 +17,14 @@ def test_bump_of_unknown_key_makes_it_differ_from_default():
     fragments.bump("matrix", "all")
 
     assert fragments.version("matrix", "all") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bump_inside_transaction_bumps_again_after_commit():
+    from django.db import transaction
+
+    with transaction.atomic():
+        fragments.bump("thread", 5)
+        inside = fragments.version("thread", 5)
+
+    assert (inside, fragments.version("thread", 5)) == (2, 3)
