@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from rounds.forms.participant import CommentForm, HideForm, ReplyForm
-from rounds.models import AgendaItem, Comment, Round
+from rounds.models import AgendaItem, Comment
 from rounds.selectors import discussion as selectors
 from rounds.selectors.participant import agenda_item_for
 from rounds.services import comments
@@ -146,14 +146,12 @@ def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, a
 
 @require_GET
 def discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
-    if (
-        not request.user.is_authenticated
-        and not Round.objects.filter(
-            pk=round_pk, series__report_visibility="public", reports__status="published"
-        ).exists()
-    ):
-        return redirect_to_login(request.get_full_path())
-    item, access = _item_and_access(request, round_pk, number)
+    try:
+        item, access = _item_and_access(request, round_pk, number)
+    except Http404:
+        if request.user.is_authenticated:
+            raise
+        return redirect_to_login(request.get_full_path())  # perhaps theirs after signing in
     extra = {"page": _page_number(request)}
     if access.can_post and request.GET.get("antwort", "").isdigit():
         parent_id = int(request.GET["antwort"])
