@@ -346,3 +346,24 @@ def test_discussion_before_report_published_hidden_from_outsider(client, roles, 
     response = client.get(_discussion_url(roles))
 
     assert response.status_code == 404
+
+
+def test_discussion_public_after_publication_readable_without_account(client, roles):
+    Series.objects.filter(pk=roles.series.pk).update(report_visibility="public")
+    FollowUpReport.objects.create(round=roles.round, version=1, status=FollowUpReport.Status.PUBLISHED)
+    CommentFactory(agenda_item=roles.item, organisation=roles.invited_org, body="Zitierbar", confidentiality="quotable")
+    CommentFactory(agenda_item=roles.item, organisation=roles.invited_org, body="Geheim", confidentiality="internal")
+
+    response = client.get(_discussion_url(roles))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Zitierbar" in content
+    assert "Geheim" not in content
+
+
+def test_discussion_not_public_sends_anonymous_visitor_to_sign_in(client, roles):
+    response = client.get(_discussion_url(roles))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("account_login"))
