@@ -38,16 +38,3 @@ def current_strategy(*, organisation: Organisation) -> Strategy | None:
         .select_related("organisation")
         .first()
     )
-
-
-def current_strategies(*, organisations: QuerySet[Organisation] | None = None) -> dict[int, Strategy]:
-    """The strategy in force of each organisation (organisation id → strategy), in one query."""
-    strategies = Strategy.objects.select_related("organisation").order_by(
-        "organisation_id", F("adopted_on").desc(nulls_last=True), "-created_at", "-pk"
-    )
-    if organisations is not None:
-        strategies = strategies.filter(organisation__in=organisations)
-    result: dict[int, Strategy] = {}
-    for strategy in strategies:
-        result.setdefault(strategy.organisation_id, strategy)
-    return result

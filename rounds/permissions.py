@@ -113,14 +113,6 @@ def get_managed_series_or_404(user: AnyUser, **lookup) -> Series:
     return series
 
 
-def get_managed_round_or_404(user: AnyUser, **lookup) -> Round:
-    """A round of a series the user organises; anything else is 404 (it is not theirs to see)."""
-    round_ = Round.objects.select_related("series").filter(series__in=managed_series(user), **lookup).first()
-    if round_ is None:
-        raise Http404
-    return round_
-
-
 def get_visible_round_or_404(user: AnyUser, **lookup) -> Round:
     round_ = visible_rounds(user).select_related("series").filter(**lookup).first()
     if round_ is None:
@@ -156,14 +148,6 @@ def comment_visibility_for_rounds(user: AnyUser, rounds: list[Round]) -> dict[in
         else:
             result[round_.pk] = None
     return result
-
-
-def moderated_series_ids(user: AnyUser) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    if is_staff(user):
-        return set(Series.objects.values_list("pk", flat=True))
-    return set(user.organised_series.values_list("pk", flat=True))
 
 
 def can_view_series(user: AnyUser, series: Series) -> bool:

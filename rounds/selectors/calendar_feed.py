@@ -1,8 +1,6 @@
 """The iCalendar feed of a series: every planned, held or cancelled round, with the same UID and SEQUENCE
 as the invitations, so a subscribed calendar and an invitation describe the same event."""
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from icalendar import Calendar, Event
@@ -18,11 +16,6 @@ def feed_token(*, series: Series) -> str:
 
 def feed_token_valid(*, series: Series, token: str) -> bool:
     return constant_time_compare(feed_token(series=series), token)
-
-
-def feed_url(*, series: Series) -> str:
-    path = reverse("orga:series_feed", kwargs={"slug": series.slug, "token": feed_token(series=series)})
-    return f"{settings.SITE_URL}{path}"
 
 
 def series_calendar(*, series: Series) -> bytes:
