@@ -7,18 +7,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants import selectors as participant_selectors
 from strategy_exchange.errors import DomainError
+from strategy_exchange.fragments import cached_fragment, fragment_key
 
 from . import fragments, selectors, services
 from .forms import MatrixFilterForm, PositionForm
@@ -160,25 +159,21 @@ def matrix(request: HttpRequest) -> HttpResponse:
     form = MatrixFilterForm(request.GET or None)
     filters = form.filters()
     version = fragments.matrix_version()
-    scope = f"{version}:{filters['kind']}:{filters['state']}"
-    summary = cache.get_or_set(
-        f"clauses:matrix-summary:{scope}", lambda: selectors.matrix_summary(**filters), MATRIX_CACHE_SECONDS
+    summary = cached_fragment(
+        fragment_key("matrix-summary", version, filters),
+        lambda: selectors.matrix_summary(**filters),
+        timeout=MATRIX_CACHE_SECONDS,
     )
     pages = max(1, math.ceil(summary.strategy_count / MATRIX_PAGE_SIZE))
     number = _page_number(request.GET.get("page"), pages=pages)
-    content = cache.get_or_set(
-        f"clauses:matrix-content:{scope}:{number}:{get_language()}",
+    content = cached_fragment(
+        fragment_key("matrix-content", version, filters, number),
         lambda: _matrix_content(filters=filters, summary=summary, number=number, pages=pages),
-        MATRIX_CACHE_SECONDS,
+        timeout=MATRIX_CACHE_SECONDS,
     )
-    if form.is_bound and not form.is_valid():
-        form_html = str(form)
-    else:  # rendering the form costs as much as the rest of the page: cache it per filter choice
-        form_html = cache.get_or_set(
-            f"clauses:matrix-form:{filters['kind']}:{filters['state']}:{get_language()}",
-            lambda: str(form),
-            MATRIX_CACHE_SECONDS,
-        )
+    # Rendering the filter form costs as much as the rest of the page: cached per valid filter choice.
+    form_key = None if form.is_bound and not form.is_valid() else fragment_key("matrix-form", filters)
+    form_html = cached_fragment(form_key, lambda: str(form), timeout=MATRIX_CACHE_SECONDS)
     context = {
         "form_html": form_html,
         "content": content,

@@ -5,8 +5,12 @@ A service that changes what a fragment shows calls ``bump(namespace, key)``; rea
 at once (they expire on their own). Works with any Django cache backend.
 """
 
+import hashlib
+from collections.abc import Callable
+
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 
 
 def _key(namespace: str, key: object) -> str:
@@ -38,3 +42,20 @@ def bump(namespace: str, key: object) -> None:
     _incr(namespace, key)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _incr(namespace, key))
+
+
+def fragment_key(name: str, *parts: object) -> str:
+    """A cache key for a rendered fragment from everything its content depends on (and the language)."""
+    digest = hashlib.blake2b(repr((get_language(), parts)).encode(), digest_size=16).hexdigest()
+    return f"fragment:{name}:{digest}"
+
+
+def cached_fragment(key: str | None, render: Callable[[], object], *, timeout: int) -> object:
+    """The cached value under ``key``, or ``render()`` stored there; ``key=None`` renders without the cache."""
+    if key is None:
+        return render()
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, timeout)
+    return value
