@@ -301,3 +301,12 @@ def organisation_history(*, organisation: Organisation, user: User) -> dict:
 
 def membership_for(*, organisation: Organisation, pk: int) -> Membership | None:
     return organisation.memberships.select_related("user").filter(pk=pk).first()
+
+
+def series_invitations(*, series: Series) -> QuerySet[Invitation]:
+    """Everyone invited to a round of the series, for the organisers' participant list (one query)."""
+    return (
+        Invitation.objects.filter(round__series=series)
+        .select_related("round", "user", "organisation")
+        .order_by("round__number", "organisation__name", "user__full_name")
+    )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rounds import permissions
 from rounds.forms.privacy import AccountDeleteForm
-from rounds.models import Invitation
+from rounds.selectors import organiser as organiser_selectors
 from rounds.services import privacy
 
 
@@ -52,11 +52,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 def participants_export(request: HttpRequest, slug: str) -> HttpResponse:
     """CSV of the people invited to the rounds of one series – only for its organisers."""
     series = permissions.get_managed_series_or_404(request.user, slug=slug)
-    invitations = (
-        Invitation.objects.filter(round__series=series)
-        .select_related("round", "user", "organisation")
-        .order_by("round__number", "organisation__name", "user__full_name")
-    )
+    invitations = organiser_selectors.series_invitations(series=series)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teilnehmende-{series.slug}.csv"'
     response.write("\ufeff")
