@@ -165,9 +165,14 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
 
 
 @transaction.atomic
+def attendance_open(*, round_: Round) -> bool:
+    """Attendance can be recorded once a round that takes place has begun."""
+    return round_.status not in (S.DRAFT, S.CANCELLED) and round_.starts_at <= timezone.now()
+
+
 def attendance_set(*, round_: Round, present: Iterable[Invitation]) -> int:
     """Record who took part. Returns the number of people present."""
-    if round_.status in (S.DRAFT, S.CANCELLED) or round_.starts_at > timezone.now():
+    if not attendance_open(round_=round_):
         raise DomainError(gettext("Die Anwesenheit kann erst erfasst werden, wenn die Runde begonnen hat."))
     present_ids = {i.pk for i in present}
     round_.invitations.exclude(pk__in=present_ids).update(attended_at=None)

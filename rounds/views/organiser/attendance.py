@@ -2,12 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from rounds.forms.organiser.invitations import AttendanceForm
-from rounds.models import Round
 from rounds.permissions import get_round_to_manage
 from rounds.services import invitations as invitation_services
 from strategy_exchange.errors import DomainError
@@ -34,6 +32,6 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"count": count},
             )
             return redirect("orga:attendance", pk=round_.pk)
-    started = round_.starts_at <= timezone.now() and round_.status not in (Round.Status.DRAFT, Round.Status.CANCELLED)
+    started = invitation_services.attendance_open(round_=round_)
     context = {"round": round_, "series": round_.series, "form": form, "active": "attendance", "started": started}
     return render(request, "rounds/organiser/attendance.html", context)
