@@ -74,6 +74,8 @@ def bench_env(args: argparse.Namespace) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "VAR_DIR": str(VAR),
         "LOG_LEVEL": "WARNING",
+        # Cache keys of each benchmark database apart: the small and the scale data share one Redis.
+        "RELEASE": f"bench-{database_name(args.database_url)}",
     }
 
 
@@ -127,7 +129,7 @@ def small_queries(*, url: str) -> list:
     completed = subprocess.run(
         [sys.executable, "-m", "bench.small"],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, "DATABASE_URL": url, "RELEASE": f"bench-{database_name(url)}"},
         capture_output=True,
         text=True,
         check=False,

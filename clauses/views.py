@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from participants import selectors as participant_selectors
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import cached_fragment, fragment_key
+from strategy_exchange.pagecache import cached_page
 
 from . import fragments, selectors, services
 from .forms import MatrixFilterForm, PositionForm
@@ -151,6 +152,7 @@ def _matrix_content(*, filters: dict[str, str], summary: selectors.MatrixSummary
     return render_to_string("clauses/_matrix_content.html", context)
 
 
+@cached_page
 @login_required
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from strategy_exchange.pagecache import generation_bump
+
 
 def _key(namespace: str, key: object) -> str:
     return f"fragver:{namespace}:{key}"
@@ -29,6 +31,7 @@ def versions(namespace: str, keys: list[object]) -> dict[object, int]:
 
 
 def _incr(namespace: str, key: object) -> None:
+    generation_bump()  # whole pages hold the fragment too
     try:
         cache.incr(_key(namespace, key))
     except ValueError:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    "strategy_exchange",
     "participants",
     "clauses",
     "rounds",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "strategy_exchange.pagecache.csrf_placeholder",
             ],
         },
     }
@@ -227,10 +229,14 @@ REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Rendered fragments are cached; RELEASE (e.g. the deployed version) keeps a new release from
 # serving HTML that an older one cached.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "strategy_exchange.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHES["default"]["KEY_PREFIX"] = env_str("RELEASE", "")
+# Whole pages are cached per reader until the next database write (strategy_exchange.pagecache). What a
+# page shows also changes with the time (a comment window opens, the 30 minutes to edit a comment run
+# out): a page is rendered anew at least this often. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -41,7 +41,7 @@ def _isolated_cache(settings):
         parts = urlsplit(settings.REDIS_URL)
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "strategy_exchange.cache.RedisCache",
                 "LOCATION": urlunsplit((parts.scheme, parts.netloc, "/13", "", "")),
             }
         }

@@ -12,6 +12,7 @@ from rounds.selectors import calendar_feed
 from rounds.selectors import organiser as selectors
 from rounds.services import series as series_services
 from strategy_exchange.errors import DomainError
+from strategy_exchange.pagecache import cached_page
 
 from .common import form_error, require_organiser
 
@@ -52,6 +53,7 @@ def series_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rounds/organiser/series_form.html", {"form": form, "series": series})
 
 
+@cached_page
 @login_required
 @require_GET
 def series_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from rounds.selectors import participant as selectors
 from strategy_exchange import fragments
+from strategy_exchange.pagecache import cached_page
 
 from .fragments import FINDINGS, THREAD, cached_fragment, fragment_key
 
@@ -34,6 +35,7 @@ def _rounds_key(number: int, rounds_page: selectors.ClauseRoundsPage) -> str:
     return fragment_key("clause-rounds", number, rounds_page.number, state, threads, findings)
 
 
+@cached_page
 @require_GET
 def clause_history(request: HttpRequest, number: int) -> HttpResponse:
     clause = selectors.clause_get(number=number)

@@ -20,6 +20,7 @@ from rounds.selectors.participant import agenda_item_for
 from rounds.services import comments
 from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
+from strategy_exchange.pagecache import cached_page
 
 from . import add_domain_error
 from .fragments import CSRF_PLACEHOLDER, THREAD, cached_fragment, fragment_key, with_csrf
@@ -144,6 +145,7 @@ def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, a
     return redirect(_discussion_url(item, anchor, page))
 
 
+@cached_page
 @require_GET
 def discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
     try:

@@ -17,6 +17,7 @@ from rounds.selectors import participant as selectors
 from rounds.services import comments, rsvp
 from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
+from strategy_exchange.pagecache import cached_page
 
 from . import add_domain_error
 from .fragments import FINDINGS, PARTICIPANTS, ROUND, cached_fragment, fragment_key
@@ -26,6 +27,7 @@ from .fragments import FINDINGS, PARTICIPANTS, ROUND, cached_fragment, fragment_
 ROUND_FRAGMENT_TIMEOUT = 10 * 60
 
 
+@cached_page
 @login_required
 @require_GET
 def my_rounds(request: HttpRequest) -> HttpResponse:
@@ -76,6 +78,7 @@ def _round_context(request: HttpRequest, round_: Round, **forms) -> dict:
     }
 
 
+@cached_page
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
