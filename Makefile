@@ -64,4 +64,4 @@ bench-smoke: $(STAMP)
 	  --duration 2 --warmup 0.5 --fanout 50 --output var/bench/smoke.json $(BENCH_ARGS)
 
 clean:
-	rm -rf var/db.sqlite3 var/mail var/media var/staticfiles
+	rm -rf var/db.sqlite3 var/mail var/media var/staticfiles var/cache

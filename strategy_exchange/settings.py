@@ -226,12 +226,18 @@ DELIVERY_STUCK_QUEUED_SECONDS = env_int("DELIVERY_STUCK_QUEUED_SECONDS", 5 * 60)
 DELIVERY_STUCK_SENDING_SECONDS = env_int("DELIVERY_STUCK_SENDING_SECONDS", 15 * 60)
 REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
-# Rendered fragments are cached; RELEASE (e.g. the deployed version) keeps a new release from
-# serving HTML that an older one cached.
+# Rendered fragments and pages are cached; RELEASE (e.g. the deployed version) keeps a new release from
+# serving HTML that an older one cached. Without Redis the cache lives in files under var/, so that
+# writes of the periodic jobs (another process) end cached pages of the web server too.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "strategy_exchange.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 CACHES["default"]["KEY_PREFIX"] = env_str("RELEASE", "")
 # Whole pages are cached per reader until the next database write (strategy_exchange.pagecache). What a
 # page shows also changes with the time (a comment window opens, the 30 minutes to edit a comment run

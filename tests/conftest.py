@@ -36,7 +36,8 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache (rate limits live there). With Redis, tests use their own
-    database number so that emptying it never touches the broker's or a developer's data."""
+    database number so that emptying it never touches the broker's or a developer's data; without it,
+    memory instead of the files under var/ that `make run` uses."""
     if settings.REDIS_URL:
         parts = urlsplit(settings.REDIS_URL)
         settings.CACHES = {
@@ -45,6 +46,8 @@ def _isolated_cache(settings):
                 "LOCATION": urlunsplit((parts.scheme, parts.netloc, "/13", "", "")),
             }
         }
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
 
 
