@@ -3,7 +3,7 @@
 A page that shows only what is stored (and the time, to the minute) is rendered once per reader and
 kept until the next write: every INSERT, UPDATE or DELETE, from a view, a Celery task, the admin or a
 bulk ``QuerySet.update()``, moves the *generation* on, and an entry of an older generation is never
-served. The generation moves at the write (so that the writer's own next page is fresh) and again
+served. The generation changes at the write (so that the writer's own next page is fresh) and again
 after the commit (so that a reader who rendered between the two cannot keep the old state).
 
 A cached entry belongs to one signed-in person (the user id and the session's authentication hash
@@ -17,12 +17,14 @@ decorated with :func:`cached_page`; forms with errors are POST responses and nev
 """
 
 import hashlib
-import time
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.signals import connection_created
@@ -41,24 +43,23 @@ _RENDERING = "_pagecache_rendering"
 # The generation ---------------------------------------------------------------------------------
 
 
-def generation() -> int:
+def generation() -> str:
     current = cache.get(GENERATION_KEY)
     return current if current is not None else _generation_start()
 
 
-def _generation_start() -> int:
-    """A value no earlier generation had (nanoseconds since 1970), should the counter ever be lost."""
-    start = time.time_ns()
-    cache.add(GENERATION_KEY, start, timeout=None)
-    return cache.get(GENERATION_KEY, start)
+def _generation_start() -> str:
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    return cache.get(GENERATION_KEY)
 
 
 def generation_bump() -> None:
-    """Every cached page is out of date (called for each write; scripts that write past Django call it too)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        _generation_start()
+    """Every cached page is out of date (called for each write; scripts that write past Django call it too).
+
+    A generation is a random token, not a counter: a page only asks whether it is still current, and
+    a token that was never used before cannot match a page of an earlier generation, even after the
+    cache lost it."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _is_seen_write(sql: str) -> bool:
@@ -113,9 +114,8 @@ def with_csrf(request: HttpRequest, html: str) -> str:
 def _cacheable(request: HttpRequest) -> bool:
     if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
         return False
-    session = request.session
     # A message waiting to be shown is part of the next page and must be used up by it.
-    return "messages" not in request.COOKIES and "_messages" not in session
+    return CookieStorage.cookie_name not in request.COOKIES and SessionStorage.session_key not in request.session
 
 
 def page_key(request: HttpRequest) -> str:

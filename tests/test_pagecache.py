@@ -185,7 +185,7 @@ def test_writes_to_sessions_leave_the_generation_alone(roles):
     after_login = pagecache.generation()
     Session.objects.all().delete()
 
-    assert after_login > before
+    assert after_login != before
     assert pagecache.generation() == after_login
 
 
@@ -194,7 +194,7 @@ def test_generation_moves_at_the_write(roles):
 
     Round.objects.filter(pk=roles.round.pk).update(title="Neu")
 
-    assert pagecache.generation() > before
+    assert pagecache.generation() != before
 
 
 @pytest.mark.django_db(transaction=True)
@@ -208,7 +208,7 @@ def test_generation_moves_again_after_commit_once_per_transaction():
         pending = [callback for _ids, callback, _robust in connection.run_on_commit]
 
     assert pending.count(pagecache.generation_bump) == 1
-    assert pagecache.generation() == inside + 1
+    assert pagecache.generation() != inside
 
 
 @pytest.mark.django_db(transaction=True)
@@ -222,17 +222,20 @@ def test_rolled_back_write_leaves_no_pending_bump_behind():
         OrganisationFactory()
         inside = pagecache.generation()
 
-    assert pagecache.generation() == inside + 1
+    assert pagecache.generation() != inside
 
 
-def test_lost_counter_starts_above_every_earlier_generation():
+def test_lost_generation_never_matches_a_page_of_an_earlier_one(roles):
     from django.core.cache import cache
 
-    pagecache.generation_bump()
-    earlier = pagecache.generation()
+    client = _signed_in(roles.invited)
+    client.get(_round_url(roles))
     cache.delete(pagecache.GENERATION_KEY)
+    Round.objects.filter(pk=roles.round.pk).update(title="Runde Energie")  # the key is back, with a new token
 
-    assert pagecache.generation() > earlier
+    content = client.get(_round_url(roles)).content.decode()
+
+    assert "Runde Energie" in content
 
 
 def test_post_is_never_served_from_the_cache(roles):
