@@ -2,6 +2,11 @@
 
 Outlook, Thunderbird and Apple Calendar match updates and cancellations by UID and accept them only
 when SEQUENCE grows; the organiser is the platform's sender address, the attendee the invitee.
+
+A batch of invitations to one round uses :class:`RoundCalendar`: the round's part of the file (time
+zone, agenda, venue …) is built and serialised once per method and visibility of the online link, and
+each invitee's file only adds its own two lines (DTSTAMP and ATTENDEE) – byte for byte the file
+:func:`invitation_ics` makes.
 """
 
 import datetime
@@ -41,8 +46,11 @@ def round_location(*, round_: Round, show_online_link: bool) -> str:
     return " – ".join(parts)
 
 
-def _description(*, invitation: Invitation, show_online_link: bool) -> str:
-    round_ = invitation.round
+def _agenda_items(round_: Round) -> list:
+    return list(round_.agenda_items.select_related("clause").order_by("order", "clause__number"))
+
+
+def _description(*, round_: Round, show_online_link: bool, agenda_items: list | None = None) -> str:
     lines = [f"{round_.series.title}, Runde {round_.number}"]
     if round_.title:
         lines.append(round_.title)
@@ -51,7 +59,7 @@ def _description(*, invitation: Invitation, show_online_link: bool) -> str:
         if round_.cancel_reason:
             lines.append(plain_text(round_.cancel_reason))
         return "\n".join(lines)
-    items = list(round_.agenda_items.select_related("clause").order_by("order", "clause__number"))
+    items = _agenda_items(round_) if agenda_items is None else agenda_items
     if items:
         lines += ["", "Tagesordnung:"]
         for item in items:
@@ -85,17 +93,25 @@ def _attendee(invitation: Invitation) -> vCalAddress:
     return attendee
 
 
-def invitation_ics(*, invitation: Invitation, method: str = METHOD_REQUEST) -> bytes:
-    """The calendar file for one invitee: METHOD:REQUEST for the invitation and every update,
-    METHOD:CANCEL (STATUS:CANCELLED) for a cancelled round. UID and SEQUENCE come from the round."""
+def _dtstamp() -> datetime.datetime:
+    return timezone.now().astimezone(datetime.UTC)
+
+
+def _calendar(
+    *,
+    round_: Round,
+    method: str,
+    show_online_link: bool,
+    dtstamp: datetime.datetime,
+    attendee: vCalAddress,
+    agenda_items: list | None = None,
+) -> Calendar:
     if method not in METHODS:
         raise ValueError(method)
-    round_ = invitation.round
     tz = ZoneInfo(settings.TIME_ZONE)
     starts_at = timezone.localtime(round_.starts_at, tz)
     ends_at = timezone.localtime(round_.ends_at, tz)
     cancelled = method == METHOD_CANCEL
-    show_online_link = invitation.rsvp == Invitation.Rsvp.ACCEPTED
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -113,19 +129,20 @@ def invitation_ics(*, invitation: Invitation, method: str = METHOD_REQUEST) -> b
     event = Event()
     event.add("uid", round_.calendar_uid)
     event.add("sequence", round_.calendar_sequence)
-    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("dtstamp", dtstamp)
     event.add("dtstart", starts_at)
     event.add("dtend", ends_at)
     summary = f"{round_.series.title}: Runde {round_.number}"
     event.add("summary", f"Abgesagt: {summary}" if cancelled else summary)
-    event.add("description", _description(invitation=invitation, show_online_link=show_online_link))
+    description = _description(round_=round_, show_online_link=show_online_link, agenda_items=agenda_items)
+    event.add("description", description)
     location = round_location(round_=round_, show_online_link=show_online_link)
     if location:
         event.add("location", location)
     if round_.online_link and show_online_link:
         event.add("url", round_.online_link)
     event.add("organizer", _organizer())
-    event.add("attendee", _attendee(invitation))
+    event.add("attendee", attendee)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("class", "PRIVATE")
@@ -136,10 +153,88 @@ def invitation_ics(*, invitation: Invitation, method: str = METHOD_REQUEST) -> b
         alarm.add("trigger", -ALARM_BEFORE)
         event.add_component(alarm)
     calendar.add_component(event)
+    return calendar
+
+
+def invitation_ics(*, invitation: Invitation, method: str = METHOD_REQUEST) -> bytes:
+    """The calendar file for one invitee: METHOD:REQUEST for the invitation and every update,
+    METHOD:CANCEL (STATUS:CANCELLED) for a cancelled round. UID and SEQUENCE come from the round."""
+    calendar = _calendar(
+        round_=invitation.round,
+        method=method,
+        show_online_link=invitation.rsvp == Invitation.Rsvp.ACCEPTED,
+        dtstamp=_dtstamp(),
+        attendee=_attendee(invitation),
+    )
     return calendar.to_ical()
 
 
-def invitation_ics_attachment(*, invitation: Invitation, method: str = METHOD_REQUEST) -> tuple[str, bytes, str]:
-    """``(filename, content, mimetype)`` for :func:`strategy_exchange.mail.build_email`."""
+def _property_line(name: str, value) -> bytes:
+    """One property as its (folded) content line, exactly as it appears in a serialised calendar."""
+    event = Event()
+    event.add(name, value)
+    return event.content_line(name.upper(), event[name.upper()]).to_ical()
+
+
+# Stand-ins for the two per-invitee lines in a round's serialised file; both are replaced before sending.
+_DTSTAMP_STAND_IN = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_ATTENDEE_STAND_IN = "mailto:attendee@stand-in.invalid"
+
+
+class RoundCalendar:
+    """The calendar files of one round for many of its invitees (``invitation.round`` must be this round,
+    as loaded together). Equal to :func:`invitation_ics` for each invitee; the round's part is built once."""
+
+    def __init__(self, *, round_: Round, agenda_items: list | None = None) -> None:
+        self.round = round_
+        self._agenda_items = agenda_items  # ordered as by ``_agenda_items``; read when first needed otherwise
+        self._parts: dict[tuple[str, bool], tuple[bytes, bytes, bytes] | None] = {}
+
+    def _split(self, *, method: str, show_online_link: bool) -> tuple[bytes, bytes, bytes] | None:
+        """The file without its DTSTAMP and ATTENDEE lines: the three parts around them (None if not unique)."""
+        if self._agenda_items is None:
+            self._agenda_items = _agenda_items(self.round)
+        content = _calendar(
+            round_=self.round,
+            method=method,
+            show_online_link=show_online_link,
+            dtstamp=_DTSTAMP_STAND_IN,
+            attendee=vCalAddress(_ATTENDEE_STAND_IN),
+            agenda_items=self._agenda_items,
+        ).to_ical()
+        dtstamp = b"\r\n" + _property_line("dtstamp", _DTSTAMP_STAND_IN) + b"\r\n"
+        attendee = b"\r\n" + _property_line("attendee", vCalAddress(_ATTENDEE_STAND_IN)) + b"\r\n"
+        if content.count(dtstamp) != 1 or content.count(attendee) != 1:
+            return None
+        head, rest = content.split(dtstamp)
+        if attendee in head:
+            return None  # not in the order expected below: build such files one by one
+        middle, tail = rest.split(attendee)
+        return head + b"\r\n", b"\r\n" + middle + b"\r\n", b"\r\n" + tail
+
+    def ics(self, *, invitation: Invitation, method: str = METHOD_REQUEST) -> bytes:
+        if method not in METHODS:
+            raise ValueError(method)
+        show_online_link = invitation.rsvp == Invitation.Rsvp.ACCEPTED
+        key = (method, show_online_link)
+        if key not in self._parts:
+            self._parts[key] = self._split(method=method, show_online_link=show_online_link)
+        parts = self._parts[key]
+        if parts is None:
+            return invitation_ics(invitation=invitation, method=method)
+        head, middle, tail = parts
+        dtstamp = _property_line("dtstamp", _dtstamp())
+        return head + dtstamp + middle + _property_line("attendee", _attendee(invitation)) + tail
+
+
+def invitation_ics_attachment(
+    *, invitation: Invitation, method: str = METHOD_REQUEST, round_calendar: RoundCalendar | None = None
+) -> tuple[str, bytes, str]:
+    """``(filename, content, mimetype)`` for :func:`strategy_exchange.mail.build_email`; ``round_calendar`` (of the
+    invitation's round) saves building the round's part again for every invitee of a batch."""
     filename = "absage.ics" if method == METHOD_CANCEL else "einladung.ics"
-    return filename, invitation_ics(invitation=invitation, method=method), ics_content_type(method=method)
+    if round_calendar is None:
+        content = invitation_ics(invitation=invitation, method=method)
+    else:
+        content = round_calendar.ics(invitation=invitation, method=method)
+    return filename, content, ics_content_type(method=method)

@@ -2,10 +2,13 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
-from rounds.calendar import METHOD_CANCEL, METHOD_REQUEST, invitation_ics_attachment
+from rounds.calendar import METHOD_CANCEL, METHOD_REQUEST, RoundCalendar, invitation_ics_attachment
 from rounds.models import Invitation, Round
 from strategy_exchange.mail import build_email
 
@@ -38,14 +41,41 @@ def signup_url(*, user) -> str | None:
     return f"{settings.SITE_URL}{path}"
 
 
+class RenderedOnce:
+    """A template that reads only the round's part of the context, rendered when first shown and then reused
+    (per language) by every message it goes into: ``{{ round_details_txt }}`` instead of an include."""
+
+    def __init__(self, template_name: str, context: dict) -> None:
+        self.template_name = template_name
+        self.context = context
+        self._rendered: dict[str | None, SafeString] = {}
+
+    def __html__(self) -> SafeString:
+        language = get_language()
+        if language not in self._rendered:
+            self._rendered[language] = render_to_string(self.template_name, self.context)
+        return self._rendered[language]
+
+    __str__ = __html__
+
+
 def round_email_context(*, round_: Round) -> dict:
-    """Series, number, local date and time, venue and agenda (with each clause's typical wording)."""
-    return {
+    """Series, number, local date and time, venue and agenda (with each clause's typical wording), the round's
+    details as shown in the emails and the round's part of the calendar file: each rendered once for all
+    invitees of the round the context is used for."""
+    agenda_items = list(round_.agenda_items.select_related("clause").order_by("order", "clause__number"))
+    context = {
         "round": round_,
         "series": round_.series,
         "starts_at": timezone.localtime(round_.starts_at),
         "ends_at": timezone.localtime(round_.ends_at),
-        "agenda_items": list(round_.agenda_items.select_related("clause").order_by("order", "clause__number")),
+        "agenda_items": agenda_items,
+    }
+    return {
+        **context,
+        "round_details_txt": RenderedOnce("emails/includes/round_details.txt", context),
+        "round_details_html": RenderedOnce("emails/includes/round_details.html", context),
+        "round_calendar": RoundCalendar(round_=round_, agenda_items=agenda_items),
     }
 
 
@@ -74,10 +104,14 @@ def invitation_message(
     *, invitation: Invitation, kind: str, round_context: dict | None = None
 ) -> EmailMultiAlternatives:
     method = METHOD_CANCEL if kind == KIND_CANCEL else METHOD_REQUEST
+    context = invitation_context(invitation=invitation, round_context=round_context)
+    attachment = invitation_ics_attachment(
+        invitation=invitation, method=method, round_calendar=context["round_calendar"]
+    )
     return build_email(
         template_prefix=TEMPLATES[kind],
-        context=invitation_context(invitation=invitation, round_context=round_context),
+        context=context,
         to=[invitation.user.email],
-        attachments=[invitation_ics_attachment(invitation=invitation, method=method)],
+        attachments=[attachment],
         headers=AUTOMATIC,
     )

@@ -3,8 +3,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.utils import timezone
 
-from rounds.calendar import ics_content_type, invitation_ics, invitation_ics_attachment
+from rounds.calendar import RoundCalendar, ics_content_type, invitation_ics, invitation_ics_attachment
 from rounds.models import Invitation, Round
 from tests.factories import AgendaItemFactory, ClauseFactory, InvitationFactory, RoundFactory, UserFactory
 
@@ -115,3 +116,34 @@ def test_invitation_ics_attachment_names_method_in_content_type(invitation):
     assert filename == "einladung.ics"
     assert mimetype == ics_content_type(method="REQUEST") == "text/calendar; method=REQUEST"
     assert content.startswith(b"BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_round_calendar_makes_the_same_file_as_invitation_ics_for_every_invitee(invitation, method, monkeypatch):
+    round_ = invitation.round
+    round_.venue = "Rathaus, Saal 2"
+    round_.save()
+    others = [
+        InvitationFactory(round=round_, user=UserFactory(email=f"person{i}@example.org", full_name=name), rsvp=rsvp)
+        for i, (name, rsvp) in enumerate(
+            [
+                ("Ännchen Müller-Lüdenscheidt von und zu Oberweißbach-Unterweißbach", Invitation.Rsvp.ACCEPTED),
+                ("Bernd, der Zweite; mit Sonderzeichen", Invitation.Rsvp.DECLINED),
+                ("", Invitation.Rsvp.OPEN),
+            ]
+        )
+    ]
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    invitations = Invitation.objects.filter(pk__in=[invitation.pk, *(o.pk for o in others)]).select_related(
+        "round__series", "user"
+    )
+    calendar = RoundCalendar(round_=invitations[0].round)
+    for each in invitations:
+        assert calendar.ics(invitation=each, method=method) == invitation_ics(invitation=each, method=method)
+    assert all(parts is not None for parts in calendar._parts.values())  # the round's part was reused
+
+
+def test_round_calendar_rejects_unknown_method(invitation):
+    with pytest.raises(ValueError):
+        RoundCalendar(round_=invitation.round).ics(invitation=invitation, method="PUBLISH")

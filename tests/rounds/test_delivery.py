@@ -485,9 +485,9 @@ def test_invitations_deliver_builds_the_round_context_once_per_batch(round_, cou
     AgendaItemFactory(round=round_)
     ids = queued(InvitationFactory.create_batch(count, round=round_))
 
-    # claim (savepoint, select, update, release), load, the round's agenda once, per message the calendar's
-    # agenda and "sent", the round's current calendar sequence
-    with django_assert_num_queries(4 + 1 + 1 + 2 * count + 1):
+    # claim (savepoint, select, update, release), load, the round's agenda once (for the emails and the
+    # calendar files), per message "sent", the round's current calendar sequence
+    with django_assert_num_queries(4 + 1 + 1 + count + 1):
         invitations_deliver(invitation_ids=ids)
 
     assert len(mail.outbox) == count
