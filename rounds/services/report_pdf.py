@@ -1,5 +1,11 @@
-"""The report as PDF (WeasyPrint): local fonts (DejaVu via fontconfig), local stylesheet, nothing remote."""
+"""The report as PDF (WeasyPrint): local fonts (DejaVu via fontconfig), local stylesheet, nothing remote.
 
+The document handed to WeasyPrint uses only ``static/css/report-print.css``, a small stylesheet made
+for the PDF (not the site CSS), and the indentation between block-level tags is dropped first: it is
+invisible in the rendering, but WeasyPrint parses it and builds (then discards) a text box for each run.
+"""
+
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,6 +17,19 @@ from django.utils.safestring import mark_safe
 from rounds.models import FollowUpReport
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
+
+# Whitespace between two block-level tags (opening or closing) renders as nothing; text and inline tags
+# (a, strong, em, time …) keep every space around them; so does <pre>, which is not in the list.
+BLOCK_TAGS = (
+    "html|head|body|meta|title|link|article|header|footer|section|nav|aside|main|div|h[1-6]|p|ul|ol|li|dl|dt|dd"
+    "|blockquote|figure|figcaption|hr|table|caption|colgroup|col|thead|tbody|tfoot|tr|td|th"
+)
+BETWEEN_BLOCK_TAGS = re.compile(rf"(<(?:/)?(?:{BLOCK_TAGS})\b[^>]*>)\s+(?=</?(?:{BLOCK_TAGS})\b)", re.IGNORECASE)
+
+
+def compact_block_whitespace(html: str) -> str:
+    """``html`` without the whitespace runs that lie between two block-level tags."""
+    return BETWEEN_BLOCK_TAGS.sub(r"\1", html)
 
 
 def _static_only_fetcher():
@@ -40,6 +59,6 @@ def render_pdf(*, report: FollowUpReport, html: str) -> bytes:
             {"round": round_, "series": round_.series, "report": report, "report_html": mark_safe(html)},  # noqa: S308 - rendered by our template from sanitised parts
         )
     fetcher = _static_only_fetcher()
-    return HTML(string=document, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-        custom_metadata=True
-    )
+    return HTML(
+        string=compact_block_whitespace(document), base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
+    ).write_pdf(custom_metadata=True)

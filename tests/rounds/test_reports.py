@@ -300,3 +300,18 @@ def test_report_detail_organiser_reviews_unpublished_version(
 
     assert response.status_code == 200
     assert FINDINGS[2] in response.content.decode()
+
+
+def test_pdf_document_drops_only_the_whitespace_between_block_level_tags():
+    from rounds.services.report_pdf import compact_block_whitespace
+
+    html = (
+        "<article>\n  <h2>§ 4 Titel</h2>\n  <ul>\n    <li>\n      <p><strong>Notiz</strong> · <em>offen</em></p>\n"
+        '      <p class="x">– <a href="#a">A</a>, <a href="#b">B</a></p>\n    </li>\n  </ul>\n'
+        "  <pre>\n  code\n</pre>\n  <table><tr>\n<td> a b </td>\n</tr></table>\n</article>"
+    )
+    assert compact_block_whitespace(html) == (
+        "<article><h2>§ 4 Titel</h2><ul><li><p><strong>Notiz</strong> · <em>offen</em></p>"
+        '<p class="x">– <a href="#a">A</a>, <a href="#b">B</a></p></li></ul>'
+        "\n  <pre>\n  code\n</pre>\n  <table><tr><td> a b </td></tr></table></article>"
+    )
