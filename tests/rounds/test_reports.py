@@ -315,3 +315,16 @@ def test_pdf_document_drops_only_the_whitespace_between_block_level_tags():
         '<p class="x">– <a href="#a">A</a>, <a href="#b">B</a></p></li></ul>'
         "\n  <pre>\n  code\n</pre>\n  <table><tr><td> a b </td></tr></table></article>"
     )
+
+
+def test_worker_loads_the_pdf_engine_when_it_starts(monkeypatch):
+    from celery.signals import worker_init
+
+    from rounds.services import report_pdf
+
+    loaded = []
+    monkeypatch.setattr(report_pdf, "pdf_engine_load", lambda: loaded.append(True))
+
+    worker_init.send(sender=None)
+
+    assert loaded == [True]
