@@ -82,6 +82,26 @@ def pages_results(
             note = f"{measured.size:,} bytes of HTML"
             results.append(Result(f"{page.name}: single request", round(measured.single_ms, 1), "ms", note=note))
             results += load_results(name=page.name, load=measured.load, bare=bare.load, acceptance=page.acceptance)
+    return results + rendered_results(env=env, bare=bare.load, workers=workers, options=options)
+
+
+def rendered_results(*, env: dict[str, str], bare: LoadResult, workers: int, options: dict) -> list[Result]:
+    """The acceptance pages once more with the page cache off: each request renders the page (from the
+    fragment caches), as for a reader who comes after a write. Information beside the targets."""
+    results = []
+    rendered_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    logfile = Path(env.get("VAR_DIR", ".")) / "gunicorn-rendered.log"
+    with Gunicorn(env=rendered_env, workers=workers, logfile=logfile) as server:
+        server.start()
+        for page in [page for page in PAGES if page.acceptance]:
+            server.drain()
+            measured = page_load(base_url=server.base_url, page=page, **options)
+            if isinstance(measured, Result):
+                results.append(measured)
+                continue
+            results += load_results(
+                name=f"{page.name}, rendered each time", load=measured.load, bare=bare, acceptance=False
+            )
     return results
 
 
