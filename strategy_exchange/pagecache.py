@@ -36,7 +36,7 @@ GENERATION_KEY = "pagecache:generation"
 CSRF_PLACEHOLDER = "csrf-token-of-the-viewer"
 # Writes that change no page: sessions (every sign-in) and the scheduler's own bookkeeping.
 UNSEEN_TABLES = ("django_session", "django_celery_beat_")
-WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCA", "ALTER ", "DROP T", "CREATE")
+WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "TRUNCATE", "COPY", "ALTER", "DROP", "CREATE"})
 _RENDERING = "_pagecache_rendering"
 
 
@@ -63,8 +63,8 @@ def generation_bump() -> None:
 
 
 def _is_seen_write(sql: str) -> bool:
-    head = sql.lstrip()[:6].upper()
-    if head not in WRITES:
+    words = sql[:20].split(None, 1)
+    if not words or words[0].upper() not in WRITES:
         return False
     quoted = sql.split('"', 2)
     return not (len(quoted) == 3 and quoted[1].startswith(UNSEEN_TABLES))

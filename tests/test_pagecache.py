@@ -246,3 +246,21 @@ def test_post_is_never_served_from_the_cache(roles):
 
     assert response.status_code == 200
     assert "answer" in response.context["rsvp_form"].errors
+
+
+@pytest.mark.parametrize(
+    ("sql", "seen"),
+    [
+        ('INSERT INTO "rounds_comment" ("body") VALUES (%s)', True),
+        ('  UPDATE "participants_user" SET "password" = %s', True),
+        ('DELETE FROM "rounds_invitation" WHERE "id" = %s', True),
+        ('DROP INDEX "x"', True),
+        ('SELECT "rounds_round"."id" FROM "rounds_round"', False),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('INSERT INTO "django_celery_beat_periodictask" ("name") VALUES (%s)', False),
+        ("SAVEPOINT s1", False),
+        ("", False),
+    ],
+)
+def test_which_statements_are_writes_a_reader_could_see(sql, seen):
+    assert pagecache._is_seen_write(sql) is seen
