@@ -105,12 +105,18 @@ def rendered_results(*, env: dict[str, str], bare: LoadResult, workers: int, opt
     return results
 
 
+REPORT_BUILDS = 3
+
+
 def report_results(*, targets: Targets) -> list[Result]:
-    timing = report_build_measure(round_id=targets.round_id)
-    note = f"HTML {timing.html_bytes:,} bytes, PDF {timing.pdf_bytes:,} bytes"
+    """The median of three builds: one build alone swings by a fifth with what else the machine does."""
+    timings = [report_build_measure(round_id=targets.round_id) for _ in range(REPORT_BUILDS)]
+    timing = sorted(timings, key=lambda each: each.seconds)[len(timings) // 2]
+    seconds = ", ".join(f"{each.seconds:.2f}" for each in timings)
+    note = f"median of {len(timings)} builds ({seconds} s); HTML {timing.html_bytes:,} bytes, PDF {timing.pdf_bytes:,} bytes"
     name = f"report build (HTML + PDF), {timing.comments} comments"
     result = checked(name, round(timing.seconds, 2), "s", op="<=", limit=REPORT_TARGET_S, note=note)
-    if not timing.built or not timing.pdf_bytes:
+    if not all(each.built and each.pdf_bytes for each in timings):
         result.ok = False
         result.note += "; report not built completely"
     return [result]
@@ -155,7 +161,22 @@ def machine_results() -> list[Result]:
     return [
         Result("machine: CPU cores", os.cpu_count() or 0, "cores", note=note),
         Result("machine: memory", round(memory_kb / 1024 / 1024, 1), "GiB"),
+        Result("machine: Python reference loop", python_reference_ms(), "ms", note=REFERENCE_NOTE),
     ]
+
+
+REFERENCE_NOTE = "10 million additions in a pure Python loop, best of 3: compares the speed of machines"
+
+
+def python_reference_ms() -> float:
+    def loop() -> float:
+        started = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        return time.perf_counter() - started
+
+    return round(min(loop() for _ in range(3)) * 1000, 1)
 
 
 def _read(path: str) -> str:
