@@ -206,3 +206,29 @@ def test_round_page_cached_key_findings_appear_after_publishing(client, roles):
     after = client.get(url).content.decode()
 
     assert ("Kernsatz" in before, "Kernsatz" in after) == (False, True)
+
+
+def test_renamed_names_show_at_once_on_round_clause_and_discussion_pages(client, roles):
+    comments.comment_post(agenda_item=roles.item, author=roles.invited, body="Beitrag", confidentiality="quotable")
+    rsvp.rsvp_answer(invitation=roles.invitation, answer="accept")
+    pages = [
+        reverse("rounds:round_detail", kwargs={"pk": roles.round.pk}),
+        reverse("rounds:clause_history", kwargs={"number": roles.clause.number}),
+        _discussion_url(roles),
+    ]
+    client.force_login(roles.invited)
+    for url in pages:
+        client.get(url)
+
+    # As the admin and the services do it: through the model, not past it.
+    roles.clause.title = "Offene Daten als Grundsatz"
+    roles.clause.save()
+    roles.invited_org.name = "Wissenschaftsstadt Jena"
+    roles.invited_org.save()
+    roles.series.title = "Reihe Mitteldeutschland"
+    roles.series.save()
+    round_page, clause_page, discussion = (client.get(url).content.decode() for url in pages)
+
+    assert ("Offene Daten als Grundsatz" in round_page, "Wissenschaftsstadt Jena" in round_page) == (True, True)
+    assert "Reihe Mitteldeutschland" in clause_page
+    assert "Wissenschaftsstadt Jena" in discussion

@@ -10,11 +10,11 @@ from rounds.selectors import participant as selectors
 from strategy_exchange import fragments
 from strategy_exchange.pagecache import cached_page
 
-from .fragments import FINDINGS, THREAD, cached_fragment, fragment_key
+from .fragments import FINDINGS, THREAD, cached_fragment, fragment_key, names_version
 
 ROUNDS = "rounds/participant/_clause_rounds.html"
-# The key holds every version the rounds depend on; the timeout only bounds what no service reports
-# (a renamed series, a reworded clause title in a round's heading).
+# The key holds every version the rounds depend on, names of series and clauses included; the timeout
+# only bounds what none of them reports.
 ROUNDS_TIMEOUT = 10 * 60
 PAGE_PARAMETER = "seite"
 
@@ -32,7 +32,7 @@ def _rounds_key(number: int, rounds_page: selectors.ClauseRoundsPage) -> str:
         (item.pk, item.round_id, item.round.status, item.round.updated_at, rounds_page.modes[item.round_id])
         for item in items
     ]
-    return fragment_key("clause-rounds", number, rounds_page.number, state, threads, findings)
+    return fragment_key("clause-rounds", number, rounds_page.number, state, threads, findings, names_version())
 
 
 @cached_page

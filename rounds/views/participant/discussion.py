@@ -23,7 +23,7 @@ from strategy_exchange.errors import DomainError
 from strategy_exchange.pagecache import cached_page
 
 from . import add_domain_error
-from .fragments import CSRF_PLACEHOLDER, THREAD, cached_fragment, fragment_key, with_csrf
+from .fragments import CSRF_PLACEHOLDER, THREAD, cached_fragment, fragment_key, names_version, with_csrf
 
 PAGE = "rounds/participant/discussion.html"
 SECTION = "rounds/participant/_discussion.html"
@@ -96,7 +96,8 @@ def _threads(request: HttpRequest, item: AgendaItem, access: selectors.Access, c
     key = None
     if not opened:
         version = fragments.version(THREAD, item.pk)
-        key = fragment_key("threads", item.pk, version, page, request.user.pk, access.mode, access.moderator)
+        names = names_version()
+        key = fragment_key("threads", item.pk, version, names, page, request.user.pk, access.mode, access.moderator)
 
     def render_threads() -> dict:
         thread_page = selectors.discussion_page(agenda_item=item, user=request.user, access=access, page=page)

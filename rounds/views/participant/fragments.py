@@ -5,7 +5,7 @@ fragment shows) and the language; a fragment never holds a CSRF token of its own
 with a placeholder that is replaced by the viewer's token on the way out (``strategy_exchange.pagecache``).
 """
 
-from rounds.fragments import FINDINGS, PARTICIPANTS, ROUND, THREAD
+from rounds.fragments import FINDINGS, PARTICIPANTS, ROUND, THREAD, names_version
 from strategy_exchange.fragments import cached_fragment, fragment_key
 from strategy_exchange.pagecache import CSRF_PLACEHOLDER, with_csrf
 
@@ -17,5 +17,6 @@ __all__ = [
     "THREAD",
     "cached_fragment",
     "fragment_key",
+    "names_version",
     "with_csrf",
 ]

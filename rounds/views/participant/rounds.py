@@ -20,10 +20,10 @@ from strategy_exchange.errors import DomainError
 from strategy_exchange.pagecache import cached_page
 
 from . import add_domain_error
-from .fragments import FINDINGS, PARTICIPANTS, ROUND, cached_fragment, fragment_key
+from .fragments import FINDINGS, PARTICIPANTS, ROUND, cached_fragment, fragment_key, names_version
 
-# The keys hold the versions services bump; the timeout only bounds what no service reports
-# (a clause reworded in the library, an organisation renamed).
+# The keys hold the versions services bump and the version of the names (clauses, organisations, series);
+# the timeout only bounds what neither reports.
 ROUND_FRAGMENT_TIMEOUT = 10 * 60
 
 
@@ -50,8 +50,9 @@ def _round_fragments(round_: Round) -> tuple[str, str]:
         context = {"organisations": selectors.round_organisations(round_=round_)}
         return render_to_string("rounds/participant/_round_organisations.html", context)
 
-    agenda_key = fragment_key("round-agenda", state, versions[ROUND], versions[FINDINGS])
-    organisations_key = fragment_key("round-organisations", round_.pk, versions[PARTICIPANTS])
+    names = names_version()
+    agenda_key = fragment_key("round-agenda", state, versions[ROUND], versions[FINDINGS], names)
+    organisations_key = fragment_key("round-organisations", round_.pk, versions[PARTICIPANTS], names)
     return (
         cached_fragment(agenda_key, agenda, timeout=ROUND_FRAGMENT_TIMEOUT),
         cached_fragment(organisations_key, organisations, timeout=ROUND_FRAGMENT_TIMEOUT),
