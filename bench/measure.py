@@ -65,43 +65,41 @@ def page_load(
 def pages_results(
     *, env: dict[str, str], targets: Targets, workers: int, duration: float, warmup: float, connections: int, tool: str
 ) -> list[Result]:
-    results = []
+    """Every page under load, from the page cache as one reader reloads it; then the acceptance pages with
+    the page cache off, rendered for each request as for a reader who comes after a write (no target)."""
     options = {"targets": targets, "duration": duration, "warmup": warmup, "connections": connections, "tool": tool}
-    with Gunicorn(env=env, workers=workers, logfile=Path(env.get("VAR_DIR", ".")) / "gunicorn.log") as server:
+    var = Path(env.get("VAR_DIR", "."))
+    with Gunicorn(env=env, workers=workers, logfile=var / "gunicorn.log") as server:
         server.start()
         bare = page_load(base_url=server.base_url, page=BARE, **options)
         if not isinstance(bare, PageLoad):
             raise RuntimeError(f"the bare view did not answer: {bare.note}")
-        results += load_results(name=BARE.name, load=bare.load, bare=None, acceptance=False)
-        for page in PAGES:
-            server.drain()
-            measured = page_load(base_url=server.base_url, page=page, **options)
-            if isinstance(measured, Result):
-                results.append(measured)
-                continue
+        results = load_results(name=BARE.name, load=bare.load, bare=None, acceptance=False)
+        results += _pages_loaded(server=server, pages=PAGES, bare=bare.load, options=options)
+    rendered_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    with Gunicorn(env=rendered_env, workers=workers, logfile=var / "gunicorn-rendered.log") as server:
+        server.start()
+        acceptance = [page for page in PAGES if page.acceptance]
+        results += _pages_loaded(server=server, pages=acceptance, bare=bare.load, options=options, rendered=True)
+    return results
+
+
+def _pages_loaded(
+    *, server: Gunicorn, pages: list[Page], bare: LoadResult, options: dict, rendered: bool = False
+) -> list[Result]:
+    results = []
+    for page in pages:
+        server.drain()
+        measured = page_load(base_url=server.base_url, page=page, **options)
+        if isinstance(measured, Result):
+            results.append(measured)
+        elif rendered:
+            name = f"{page.name}, rendered each time"
+            results += load_results(name=name, load=measured.load, bare=bare, acceptance=False)
+        else:
             note = f"{measured.size:,} bytes of HTML"
             results.append(Result(f"{page.name}: single request", round(measured.single_ms, 1), "ms", note=note))
-            results += load_results(name=page.name, load=measured.load, bare=bare.load, acceptance=page.acceptance)
-    return results + rendered_results(env=env, bare=bare.load, workers=workers, options=options)
-
-
-def rendered_results(*, env: dict[str, str], bare: LoadResult, workers: int, options: dict) -> list[Result]:
-    """The acceptance pages once more with the page cache off: each request renders the page (from the
-    fragment caches), as for a reader who comes after a write. Information beside the targets."""
-    results = []
-    rendered_env = {**env, "PAGE_CACHE_SECONDS": "0"}
-    logfile = Path(env.get("VAR_DIR", ".")) / "gunicorn-rendered.log"
-    with Gunicorn(env=rendered_env, workers=workers, logfile=logfile) as server:
-        server.start()
-        for page in [page for page in PAGES if page.acceptance]:
-            server.drain()
-            measured = page_load(base_url=server.base_url, page=page, **options)
-            if isinstance(measured, Result):
-                results.append(measured)
-                continue
-            results += load_results(
-                name=f"{page.name}, rendered each time", load=measured.load, bare=bare, acceptance=False
-            )
+            results += load_results(name=page.name, load=measured.load, bare=bare, acceptance=page.acceptance)
     return results
 
 
