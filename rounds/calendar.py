@@ -46,7 +46,8 @@ def round_location(*, round_: Round, show_online_link: bool) -> str:
     return " – ".join(parts)
 
 
-def _agenda_items(round_: Round) -> list:
+def round_agenda(round_: Round) -> list:
+    """The round's agenda in order, with the clauses (what the calendar file and the emails list)."""
     return list(round_.agenda_items.select_related("clause").order_by("order", "clause__number"))
 
 
@@ -59,7 +60,7 @@ def _description(*, round_: Round, show_online_link: bool, agenda_items: list | 
         if round_.cancel_reason:
             lines.append(plain_text(round_.cancel_reason))
         return "\n".join(lines)
-    items = _agenda_items(round_) if agenda_items is None else agenda_items
+    items = round_agenda(round_) if agenda_items is None else agenda_items
     if items:
         lines += ["", "Tagesordnung:"]
         for item in items:
@@ -187,13 +188,13 @@ class RoundCalendar:
 
     def __init__(self, *, round_: Round, agenda_items: list | None = None) -> None:
         self.round = round_
-        self._agenda_items = agenda_items  # ordered as by ``_agenda_items``; read when first needed otherwise
+        self._agenda_items = agenda_items  # ordered as by ``round_agenda``; read when first needed otherwise
         self._parts: dict[tuple[str, bool], tuple[bytes, bytes, bytes] | None] = {}
 
     def _split(self, *, method: str, show_online_link: bool) -> tuple[bytes, bytes, bytes] | None:
         """The file without its DTSTAMP and ATTENDEE lines: the three parts around them (None if not unique)."""
         if self._agenda_items is None:
-            self._agenda_items = _agenda_items(self.round)
+            self._agenda_items = round_agenda(self.round)
         content = _calendar(
             round_=self.round,
             method=method,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from rounds.calendar import METHOD_CANCEL, METHOD_REQUEST, RoundCalendar, invitation_ics_attachment
+from rounds.calendar import METHOD_CANCEL, METHOD_REQUEST, RoundCalendar, invitation_ics_attachment, round_agenda
 from rounds.models import Invitation, Round
 from strategy_exchange.mail import build_email
 
@@ -63,7 +63,7 @@ def round_email_context(*, round_: Round) -> dict:
     """Series, number, local date and time, venue and agenda (with each clause's typical wording), the round's
     details as shown in the emails and the round's part of the calendar file: each rendered once for all
     invitees of the round the context is used for."""
-    agenda_items = list(round_.agenda_items.select_related("clause").order_by("order", "clause__number"))
+    agenda_items = round_agenda(round_)
     context = {
         "round": round_,
         "series": round_.series,
