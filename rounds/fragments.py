@@ -7,7 +7,7 @@ titles, organisation and series names, which appear in every fragment). ``bump``
 again after commit.
 """
 
-from strategy_exchange.fragments import bump, version
+from strategy_exchange.fragments import bump
 
 THREAD = "thread"
 ROUND = "round"
@@ -30,10 +30,6 @@ def agenda_changed(*, round_id: int) -> None:
 def participants_changed(*, round_id: int) -> None:
     """An invitation was created, answered or withdrawn, or a stand-in named."""
     bump(PARTICIPANTS, round_id)
-
-
-def names_version() -> int:
-    return version(NAMES, ALL)
 
 
 def names_changed(**signal_arguments) -> None:

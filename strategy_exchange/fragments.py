@@ -24,10 +24,10 @@ def version(namespace: str, key: object) -> int:
     return cache.get_or_set(_key(namespace, key), 1, timeout=None)
 
 
-def versions(namespace: str, keys: list[object]) -> dict[object, int]:
-    """Current versions of many keys in one round trip."""
-    found = cache.get_many([_key(namespace, k) for k in keys])
-    return {k: found.get(_key(namespace, k), 1) for k in keys}
+def versions_of(pairs: list[tuple[str, object]]) -> list[int]:
+    """Current versions of ``(namespace, key)`` pairs of several namespaces, in order, in one round trip."""
+    found = cache.get_many([_key(namespace, key) for namespace, key in pairs])
+    return [found.get(_key(namespace, key), 1) for namespace, key in pairs]
 
 
 def _incr(namespace: str, key: object) -> None:

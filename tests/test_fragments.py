@@ -10,7 +10,7 @@ def test_version_starts_at_one_and_bump_increments():
     fragments.bump("round", 7)
 
     assert fragments.version("round", 7) == 3
-    assert fragments.versions("round", [7, 8]) == {7: 3, 8: 1}
+    assert fragments.versions_of([("round", 7), ("round", 8)]) == [3, 1]
 
 
 def test_bump_of_unknown_key_makes_it_differ_from_default():
@@ -28,3 +28,11 @@ def test_bump_inside_transaction_bumps_again_after_commit():
         inside = fragments.version("thread", 5)
 
     assert (inside, fragments.version("thread", 5)) == (2, 3)
+
+
+def test_versions_of_pairs_of_several_namespaces_in_order():
+    fragments.bump("round", 7)
+    fragments.bump("names", "all")
+    fragments.bump("names", "all")
+
+    assert fragments.versions_of([("round", 7), ("findings", 7), ("names", "all")]) == [2, 1, 3]

@@ -10,7 +10,7 @@ from rounds.selectors import participant as selectors
 from strategy_exchange import fragments
 from strategy_exchange.pagecache import cached_page
 
-from .fragments import FINDINGS, THREAD, cached_fragment, fragment_key, names_version
+from .fragments import ALL, FINDINGS, NAMES, THREAD, cached_fragment, fragment_key
 
 ROUNDS = "rounds/participant/_clause_rounds.html"
 # The key holds every version the rounds depend on, names of series and clauses included; the timeout
@@ -26,13 +26,15 @@ def _page_number(request: HttpRequest) -> int:
 
 def _rounds_key(number: int, rounds_page: selectors.ClauseRoundsPage) -> str:
     items = rounds_page.items
-    threads = fragments.versions(THREAD, [item.pk for item in items])
-    findings = fragments.versions(FINDINGS, sorted({item.round_id for item in items}))
+    rounds = sorted({item.round_id for item in items})
+    versions = fragments.versions_of(
+        [(THREAD, item.pk) for item in items] + [(FINDINGS, round_id) for round_id in rounds] + [(NAMES, ALL)]
+    )
     state = [
         (item.pk, item.round_id, item.round.status, item.round.updated_at, rounds_page.modes[item.round_id])
         for item in items
     ]
-    return fragment_key("clause-rounds", number, rounds_page.number, state, threads, findings, names_version())
+    return fragment_key("clause-rounds", number, rounds_page.number, state, versions)
 
 
 @cached_page

@@ -23,7 +23,7 @@ from strategy_exchange.errors import DomainError
 from strategy_exchange.pagecache import cached_page
 
 from . import add_domain_error
-from .fragments import CSRF_PLACEHOLDER, THREAD, cached_fragment, fragment_key, names_version, with_csrf
+from .fragments import ALL, CSRF_PLACEHOLDER, NAMES, THREAD, cached_fragment, fragment_key, with_csrf
 
 PAGE = "rounds/participant/discussion.html"
 SECTION = "rounds/participant/_discussion.html"
@@ -95,9 +95,8 @@ def _threads(request: HttpRequest, item: AgendaItem, access: selectors.Access, c
     opened = context["reply_to"] or context["edit_id"] or context["hide_id"]
     key = None
     if not opened:
-        version = fragments.version(THREAD, item.pk)
-        names = names_version()
-        key = fragment_key("threads", item.pk, version, names, page, request.user.pk, access.mode, access.moderator)
+        versions = fragments.versions_of([(THREAD, item.pk), (NAMES, ALL)])
+        key = fragment_key("threads", item.pk, versions, page, request.user.pk, access.mode, access.moderator)
 
     def render_threads() -> dict:
         thread_page = selectors.discussion_page(agenda_item=item, user=request.user, access=access, page=page)

@@ -20,7 +20,7 @@ from strategy_exchange.errors import DomainError
 from strategy_exchange.pagecache import cached_page
 
 from . import add_domain_error
-from .fragments import FINDINGS, PARTICIPANTS, ROUND, cached_fragment, fragment_key, names_version
+from .fragments import ALL, FINDINGS, NAMES, PARTICIPANTS, ROUND, cached_fragment, fragment_key
 
 # The keys hold the versions services bump and the version of the names (clauses, organisations, series);
 # the timeout only bounds what neither reports.
@@ -38,7 +38,9 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
 def _round_fragments(round_: Round) -> tuple[str, str]:
     """The agenda (with comment counts and key findings) and the participating organisations, rendered
     once for everyone who may see the round; they show nothing personal."""
-    versions = {ns: fragments.versions(ns, [round_.pk])[round_.pk] for ns in (ROUND, FINDINGS, PARTICIPANTS)}
+    agenda_version, findings, participants, names = fragments.versions_of(
+        [(ROUND, round_.pk), (FINDINGS, round_.pk), (PARTICIPANTS, round_.pk), (NAMES, ALL)]
+    )
     state = (round_.pk, round_.status, round_.updated_at, permissions.report_is_published(round_))
 
     def agenda() -> str:
@@ -50,9 +52,8 @@ def _round_fragments(round_: Round) -> tuple[str, str]:
         context = {"organisations": selectors.round_organisations(round_=round_)}
         return render_to_string("rounds/participant/_round_organisations.html", context)
 
-    names = names_version()
-    agenda_key = fragment_key("round-agenda", state, versions[ROUND], versions[FINDINGS], names)
-    organisations_key = fragment_key("round-organisations", round_.pk, versions[PARTICIPANTS], names)
+    agenda_key = fragment_key("round-agenda", state, agenda_version, findings, names)
+    organisations_key = fragment_key("round-organisations", round_.pk, participants, names)
     return (
         cached_fragment(agenda_key, agenda, timeout=ROUND_FRAGMENT_TIMEOUT),
         cached_fragment(organisations_key, organisations, timeout=ROUND_FRAGMENT_TIMEOUT),
