@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     from bench import measure
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    # The benchmark's own Redis database: no page or fragment of an earlier run (older templates) survives.
+    from django.core.cache import cache
+
+    cache.clear()
     results = []
     small_url = sibling(args.database_url, "_small")
     log(f"small data: query counts on {database_name(small_url)} (demo data)")

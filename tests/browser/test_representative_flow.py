@@ -106,3 +106,5 @@ def test_new_representative_signs_up_accepts_discusses_and_compares(page):
         "Wir beteiligen Wissenschaft, Wirtschaft und Zivilgesellschaft."
     )
     expect(page.locator("#quote-panel")).to_contain_text("Seite 17")
+    expect(cell).to_be_visible()  # the quote opened beside the matrix, which stays where it was
+    assert page.url.split("?")[0].endswith("/klauseln/vergleich/")
