@@ -17,6 +17,6 @@ def test_accessibility_statement_has_the_sections_of_bitv(client):
         "Feedback und Kontaktangaben",
         "Durchsetzungsverfahren: Schlichtungsstelle nach § 16 BGG",
     ]
-    assert "Diese Erklärung wurde am 26.11.2026 erstellt" in html
+    assert "Diese Erklärung wurde am 26.11.2026 erstellt und zuletzt am 27.11.2026 überprüft." in html
     assert f'href="{reverse("imprint")}"' in html
     assert 'href="https://www.schlichtungsstelle-bgg.de"' in html

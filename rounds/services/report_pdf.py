@@ -3,6 +3,9 @@
 The document handed to WeasyPrint uses only ``static/css/report-print.css``, a small stylesheet made
 for the PDF (not the site CSS), and the indentation between block-level tags is dropped first: it is
 invisible in the rendering, but WeasyPrint parses it and builds (then discards) a text box for each run.
+
+The PDF is tagged (structure tree, reading order, document language), so that screen readers can read
+it as the accessibility rules for public bodies (BITV 2.0) ask of published documents.
 """
 
 import re
@@ -67,4 +70,4 @@ def render_pdf(*, report: FollowUpReport, html: str) -> bytes:
     fetcher = _static_only_fetcher()
     return HTML(
         string=compact_block_whitespace(document), base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
-    ).write_pdf(custom_metadata=True)
+    ).write_pdf(custom_metadata=True, pdf_tags=True)

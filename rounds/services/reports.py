@@ -7,7 +7,10 @@ deployment may move it to object storage by configuration.
 """
 
 import datetime
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -27,6 +30,11 @@ from strategy_exchange.errors import DomainError
 logger = logging.getLogger(__name__)
 
 BUILDABLE = (Round.Status.HELD, Round.Status.PUBLISHED)
+
+# A build creates hundreds of thousands of short-lived objects (most in the PDF layout); with Python's
+# default thresholds the cyclic garbage collector runs thousands of times per report and takes about a
+# fifth of the build's time.
+BUILD_GC_THRESHOLD = (50_000, 50, 100)
 
 
 def _enqueue_build(report_id: int) -> None:
@@ -58,6 +66,19 @@ def report_render_html(*, report: FollowUpReport, built_at: datetime.datetime) -
         return render_to_string("rounds/report/report.html", context)
 
 
+@contextmanager
+def fewer_garbage_collections() -> Iterator[None]:
+    """Collect cyclic garbage rarely while the block runs (a large report's peak memory grows by about
+    100 MB). What is left is collected by the next full collection afterwards; collecting it here would
+    take back a third of the gain."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*BUILD_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def report_build(*, report_id: int) -> bool:
     """Build HTML and PDF of a queued report. Returns False when there was nothing to build."""
     started_at = timezone.now()
@@ -70,9 +91,10 @@ def report_build(*, report_id: int) -> bool:
     report = FollowUpReport.objects.select_related("round__series").get(pk=report_id)
     built_at = started_at
     try:
-        html = report_render_html(report=report, built_at=built_at)
-        _progress(report_id, 40)
-        pdf = render_pdf(report=report, html=html)
+        with fewer_garbage_collections():
+            html = report_render_html(report=report, built_at=built_at)
+            _progress(report_id, 40)
+            pdf = render_pdf(report=report, html=html)
         _progress(report_id, 85)
         filename = f"nachbericht-{report.round.series.slug}-runde-{report.round.number}-v{report.version}.pdf"
         report.pdf.save(filename, ContentFile(pdf), save=False)

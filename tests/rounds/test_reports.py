@@ -148,6 +148,20 @@ def test_report_pdf_is_valid_with_every_key_finding_and_no_internal_comment(roun
         assert secret not in report.html
 
 
+def test_report_pdf_is_tagged_for_screen_readers(round_, django_capture_on_commit_callbacks):
+    report = build(round_, django_capture_on_commit_callbacks)
+
+    with report.pdf.open("rb") as pdf:
+        catalog = PdfReader(io.BytesIO(pdf.read())).trailer["/Root"]
+
+    assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a PDF boolean object, not the bool
+    assert catalog["/Lang"] == "de"
+    structure = catalog["/StructTreeRoot"].get_object()
+    document = structure["/K"].get_object() if not isinstance(structure["/K"], list) else structure["/K"][0]
+    assert document["/S"] == "/Document"
+    assert "/ParentTree" in structure
+
+
 def test_report_html_and_pdf_carry_the_same_findings(round_, django_capture_on_commit_callbacks):
     report = build(round_, django_capture_on_commit_callbacks)
 
@@ -316,6 +330,34 @@ def test_pdf_document_drops_only_the_whitespace_between_block_level_tags():
         '<p class="x">– <a href="#a">A</a>, <a href="#b">B</a></p></li></ul>'
         "\n  <pre>\n  code\n</pre>\n  <table><tr><td> a b </td></tr></table></article>"
     )
+
+
+def test_report_build_collects_garbage_rarely_and_restores_the_thresholds(
+    round_, django_capture_on_commit_callbacks, monkeypatch
+):
+    import gc
+
+    from rounds.services import reports
+
+    during = []
+
+    def failing_render_pdf(**kwargs):
+        during.append(gc.get_threshold())
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(reports, "render_pdf", failing_render_pdf)
+    before = gc.get_threshold()
+    with django_capture_on_commit_callbacks(execute=False):
+        report = report_request(round_=round_, user=None)
+
+    assert report_build(report_id=report.pk) is False
+
+    assert during == [reports.BUILD_GC_THRESHOLD]
+    assert reports.BUILD_GC_THRESHOLD[0] > before[0]
+    assert gc.get_threshold() == before
+    report.refresh_from_db()
+    assert report.status == FollowUpReport.Status.FAILED
+    assert report.error == "RuntimeError: layout failed"
 
 
 def test_worker_loads_the_pdf_engine_when_it_starts(monkeypatch):
