@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +40,24 @@ class AgendaItemInline(admin.TabularInline):
     raw_id_fields = ["carried_from"]
 
 
+class InvitationAdminForm(forms.ModelForm):
+    """A new invitation needs a person; one whose person deleted their account keeps none."""
+
+    class Meta:
+        model = Invitation
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields and self.instance.pk and self.instance.user_id is None:
+            self.fields["user"].required = False
+            self.fields["user"].disabled = True
+            self.fields["user"].help_text = _("Das Konto wurde gelöscht (ehemalige:r Vertreter:in).")
+
+
 class InvitationInline(admin.TabularInline):
     model = Invitation
+    form = InvitationAdminForm
     extra = 0
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "organisation", "rsvp", "delivery", "sent_at", "attended_at"]
@@ -91,6 +108,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    form = InvitationAdminForm
     list_display = ["user", "organisation", "round", "rsvp", "delivery", "sent_at", "attended_at"]
     list_filter = ["rsvp", "delivery", "round__series"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]

@@ -155,7 +155,11 @@ class Invitation(models.Model):
         FAILED = "failed", _("Zustellung fehlgeschlagen")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Runde"))
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Person"))
+    # Empty once the person deleted their account: an invitation to a round that took place stays, without
+    # the person, as the record that their organisation was invited and took part.
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="invitations", verbose_name=_("Person")
+    )
     organisation = models.ForeignKey(
         Organisation,
         null=True,
@@ -195,7 +199,12 @@ class Invitation(models.Model):
         indexes = [models.Index(fields=["delivery", "queued_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.round}"
+        return f"{self.person_label} → {self.round}"
+
+    @property
+    def person_label(self) -> str:
+        """The invited person's name, or a neutral label once they deleted their account."""
+        return str(self.user) if self.user_id else str(_("ehemalige:r Vertreter:in"))
 
 
 class ReminderDelivery(models.Model):

@@ -82,3 +82,38 @@ def test_admin_change_page_renders(superuser_client, label):
 
     assert response.status_code == 200
     assert b'name="_save"' in response.content
+
+
+def test_admin_saves_an_invitation_whose_person_deleted_their_account(superuser_client):
+    from rounds.admin import InvitationAdminForm
+    from rounds.models import Invitation
+
+    kept = factories.InvitationFactory()
+    Invitation.objects.filter(pk=kept.pk).update(user=None)
+    kept.refresh_from_db()
+    new = InvitationAdminForm(data={"round": kept.round_id, "rsvp": "open", "delivery": "pending"})
+    page = superuser_client.get(_url("rounds.invitation", "change", kept.pk))
+    round_page = superuser_client.get(_url("rounds.round", "change", kept.round_id))
+    inline_row = round_page.context["inline_admin_formsets"][1].formset.forms[0]
+
+    response = superuser_client.post(
+        _url("rounds.invitation", "change", kept.pk),
+        {
+            "round": kept.round_id,
+            "organisation": kept.organisation_id,
+            "rsvp": "accepted",
+            "delivery": "sent",
+            "delivery_error": "",
+            "attended_at_0": "01.03.2022",
+            "attended_at_1": "10:00:00",
+        },
+    )
+
+    assert "Das Konto wurde gelöscht (ehemalige:r Vertreter:in)." in page.content.decode()
+    assert inline_row.instance == kept
+    assert (inline_row.fields["user"].required, inline_row.fields["user"].disabled) == (False, True)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    kept.refresh_from_db()
+    assert (kept.user, kept.rsvp, kept.attended_at is not None) == (None, "accepted", True)
+    assert not new.is_valid()
+    assert "user" in new.errors

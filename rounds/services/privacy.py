@@ -1,7 +1,9 @@
 """Data protection (DSGVO): a person's data export and the deletion of their account.
 
 Comments stay in their threads and in published reports, attributed to "ehemalige:r Vertreter:in
-(<Organisation>)"; name and email address leave the database with the account.
+(<Organisation>)"; name and email address leave the database with the account. So do the person's
+invitations, except to rounds that took place: those stay without the person, as the record of which
+organisations were invited and took part (the attendance, the organisation's history, later reports).
 """
 
 import datetime
@@ -12,7 +14,10 @@ from django.utils import timezone
 
 from clauses.models import Position
 from participants.models import User
-from rounds.models import Comment, Invitation, MeetingNote
+from rounds.fragments import participants_changed
+from rounds.models import Comment, Invitation, MeetingNote, Round, new_token
+
+TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
 
 
 def _iso(value: datetime.datetime | datetime.date | None) -> str | None:
@@ -83,9 +88,23 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Erase the person. Their comments keep text and organisation; the author link becomes empty."""
+    """Erase the person. Their comments keep text and organisation, their invitations to rounds that took
+    place keep organisation, response and attendance; the link to the person becomes empty in both."""
     Comment.objects.filter(author=user, organisation__isnull=True).update(organisation=_only_organisation(user))
+    invitations = Invitation.objects.filter(user=user)
+    round_ids = set(invitations.values_list("round_id", flat=True))
+    invitations.exclude(round__status__in=TOOK_PLACE).delete()
+    kept = invitations.filter(round__status__in=TOOK_PLACE)
+    # Nothing is sent any more to nobody: not an email still on its way, nor a later calendar update.
+    kept.filter(delivery__in=(Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING)).update(
+        delivery=Invitation.Delivery.PENDING, queued_at=None
+    )
+    # A new token ends the links in the person's emails; a delivery error may quote their address.
+    for pk in kept.values_list("pk", flat=True):
+        Invitation.objects.filter(pk=pk).update(token=new_token(), delivery_error="", sent_sequence=None)
     user.delete()
+    for round_id in sorted(round_ids):
+        participants_changed(round_id=round_id)
 
 
 def _only_organisation(user: User):

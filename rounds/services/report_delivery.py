@@ -47,7 +47,7 @@ def report_notify(*, report_id: int) -> int:
             return 0
         if not FollowUpReport.objects.filter(pk=report_id, notified_at__isnull=True).update(notified_at=timezone.now()):
             return 0
-        users = {i.user_id for i in participating_invitations(round_=report.round) if i.user.is_active}
+        users = {i.user_id for i in participating_invitations(round_=report.round) if i.user and i.user.is_active}
         ReportDelivery.objects.bulk_create(
             [ReportDelivery(report=report, user_id=user_id) for user_id in sorted(users)], ignore_conflicts=True
         )

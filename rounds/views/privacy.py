@@ -63,8 +63,8 @@ def participants_export(request: HttpRequest, slug: str) -> HttpResponse:
             [
                 invitation.round.number,
                 invitation.organisation.name if invitation.organisation else "",
-                invitation.user.get_full_name(),
-                invitation.user.email,
+                invitation.person_label,
+                invitation.user.email if invitation.user else "",
                 invitation.get_rsvp_display(),
                 _("ja") if invitation.attended_at else _("nein"),
             ]

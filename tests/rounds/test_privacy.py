@@ -1,8 +1,10 @@
+import datetime
 import json
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from participants.models import User
 from rounds.models import Comment
@@ -166,3 +168,115 @@ def test_account_delete_thread_and_published_report_keep_text_with_former_repres
     everything = _all_text_columns()
     assert email not in everything
     assert "Ina Eingeladen" not in everything
+
+
+def _held_round_with_former_representative():
+    """A held round whose invited representative from Stadt Jena took part, was also invited to an upcoming
+    round, and then deleted the account."""
+    from rounds.models import Invitation, Round
+    from tests.factories import RoundFactory, round_with_roles
+
+    world = round_with_roles(starts_at=timezone.now() - datetime.timedelta(days=7))
+    Round.objects.filter(pk=world.round.pk).update(status=Round.Status.HELD)
+    world.round.refresh_from_db()
+    Invitation.objects.filter(pk=world.invitation.pk).update(
+        rsvp=Invitation.Rsvp.ACCEPTED,
+        delivery=Invitation.Delivery.SENT,
+        delivery_error=f"4.2.2 Postfach {world.invited.email} voll",
+        sent_sequence=0,
+        attended_at=timezone.now() - datetime.timedelta(days=7),
+    )
+    upcoming = InvitationFactory(
+        round=RoundFactory(series=world.series, status=Round.Status.INVITED),
+        user=world.invited,
+        organisation=world.invited_org,
+    )
+    old_token = world.invitation.token
+    email = world.invited.email
+    privacy.account_delete(user=world.invited)
+    return world, upcoming, old_token, email
+
+
+def test_account_delete_keeps_the_attendance_of_rounds_that_took_place_without_the_person():
+    from rounds.models import Invitation
+
+    world, upcoming, old_token, email = _held_round_with_former_representative()
+
+    assert not Invitation.objects.filter(pk=upcoming.pk).exists()
+    kept = Invitation.objects.get(pk=world.invitation.pk)
+    assert kept.user is None
+    assert kept.organisation == world.invited_org
+    assert kept.rsvp == Invitation.Rsvp.ACCEPTED
+    assert kept.attended_at is not None
+    assert kept.token != old_token
+    assert (kept.delivery_error, kept.sent_sequence) == ("", None)
+    assert kept.person_label == "ehemalige:r Vertreter:in"
+    assert email not in _all_text_columns()
+    assert "Ina Eingeladen" not in _all_text_columns()
+
+
+def test_account_delete_stops_an_email_still_on_its_way_for_a_round_that_took_place():
+    from rounds.models import Invitation, Round
+    from tests.factories import RoundFactory
+
+    user = UserFactory()
+    invitation = InvitationFactory(
+        round=RoundFactory(status=Round.Status.HELD), user=user, delivery=Invitation.Delivery.QUEUED
+    )
+
+    privacy.account_delete(user=user)
+
+    invitation.refresh_from_db()
+    assert (invitation.user, invitation.delivery, invitation.queued_at) == (None, Invitation.Delivery.PENDING, None)
+
+
+def test_after_account_delete_the_organisation_still_took_part_in_report_and_history(client):
+    from rounds.services.report_content import report_content
+
+    world, _upcoming, _token, _email = _held_round_with_former_representative()
+    client.force_login(world.organiser)
+
+    content = report_content(round_=world.round)
+    history = client.get(reverse("orga:organisation_detail", args=[world.invited_org.slug])).content.decode()
+    table = client.get(reverse("orga:invitations", args=[world.round.pk])).content.decode()
+    rows = client.get(reverse("participants_export", args=[world.series.slug])).content.decode("utf-8-sig")
+
+    assert [organisation.name for organisation in content["organisations"]] == ["Stadt Jena"]
+    assert "ehemalige:r Vertreter:in (zugesagt)" in history
+    assert "ehemalige:r Vertreter:in" in table
+    assert "noch ohne Konto" not in table
+    assert f"{world.round.number};Stadt Jena;ehemalige:r Vertreter:in;;zugesagt;ja" in rows.splitlines()
+
+
+def test_recording_attendance_again_keeps_the_former_representatives_attendance(client):
+    from rounds.models import Invitation
+
+    world, _upcoming, _token, _email = _held_round_with_former_representative()
+    client.force_login(world.organiser)
+    url = reverse("orga:attendance", args=[world.round.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"present": [world.invitation.pk]})
+
+    assert "ehemalige:r Vertreter:in – Stadt Jena (zugesagt)" in page
+    assert response.status_code == 302
+    assert Invitation.objects.get(pk=world.invitation.pk).attended_at is not None
+
+
+def test_report_of_a_former_representatives_round_is_announced_to_the_others_only(django_capture_on_commit_callbacks):
+    from rounds.models import Invitation, ReportDelivery
+    from rounds.services import reports
+    from rounds.services.report_delivery import report_notify
+
+    world, _upcoming, _token, _email = _held_round_with_former_representative()
+    colleague = InvitationFactory(
+        round=world.round, organisation=world.invited_org, rsvp=Invitation.Rsvp.ACCEPTED, attended_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.report_request(round_=world.round, user=world.organiser)
+    report.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False):
+        reports.report_publish(report=report, user=world.organiser)
+
+    assert report_notify(report_id=report.pk) == 1
+    assert list(ReportDelivery.objects.filter(report=report).values_list("user", flat=True)) == [colleague.user_id]

@@ -94,7 +94,7 @@ class StandInForm(forms.Form):
 
 class AttendanceChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, invitation: Invitation) -> str:
-        label = str(invitation.user)
+        label = invitation.person_label
         if invitation.organisation:
             label += f" – {invitation.organisation.name}"
         return f"{label} ({invitation.get_rsvp_display()})"

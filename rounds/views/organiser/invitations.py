@@ -170,11 +170,11 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     else:
         if count:
             messages.success(
-                request, _("Die Einladung an %(person)s wird erneut versandt.") % {"person": invitation.user}
+                request, _("Die Einladung an %(person)s wird erneut versandt.") % {"person": invitation.person_label}
             )
         else:
             messages.info(
-                request, _("Die Einladung an %(person)s ist bereits unterwegs.") % {"person": invitation.user}
+                request, _("Die Einladung an %(person)s ist bereits unterwegs.") % {"person": invitation.person_label}
             )
     return redirect("orga:invitations", pk=round_.pk)
 
@@ -188,7 +188,7 @@ def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(person)s ist nicht mehr eingeladen.") % {"person": invitation.user})
+        messages.success(request, _("%(person)s ist nicht mehr eingeladen.") % {"person": invitation.person_label})
     return redirect("orga:invitations", pk=round_.pk)
 
 
@@ -208,7 +208,7 @@ def invitation_stand_in(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
             messages.success(
                 request,
                 _("%(stand_in)s ist als Vertretung für %(person)s eingeladen.")
-                % {"stand_in": stand_in.user, "person": invitation.user},
+                % {"stand_in": stand_in.user, "person": invitation.person_label},
             )
             return redirect("orga:invitations", pk=round_.pk)
     context = {
