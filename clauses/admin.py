@@ -1,34 +1,17 @@
 from django.contrib import admin
 
-from .fragments import matrix_changed
 from .models import Clause, Position
 
 
-class RedrawsMatrixMixin:
-    """Admin changes to clauses and positions show in the cached comparison matrix at once."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        matrix_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        matrix_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        matrix_changed()
-
-
 @admin.register(Clause)
-class ClauseAdmin(RedrawsMatrixMixin, admin.ModelAdmin):
+class ClauseAdmin(admin.ModelAdmin):
     list_display = ["number", "title"]
     search_fields = ["title", "typical_wording", "=number"]
     ordering = ["number"]
 
 
 @admin.register(Position)
-class PositionAdmin(RedrawsMatrixMixin, admin.ModelAdmin):
+class PositionAdmin(admin.ModelAdmin):
     list_display = ["strategy", "organisation", "clause", "status", "page", "updated_at"]
     list_filter = ["status", "clause", "strategy__organisation__kind"]
     search_fields = ["strategy__title", "strategy__organisation__name", "quote"]

@@ -7,7 +7,6 @@ from participants import permissions
 from participants.models import Strategy, User
 from strategy_exchange.errors import DomainError
 
-from .fragments import matrix_changed
 from .models import Clause, Position
 
 
@@ -25,7 +24,6 @@ def position_save(
         clause=clause,
         defaults={"status": status, "quote": quote, "page": page, "updated_by": user},
     )
-    matrix_changed()
     return position
 
 
@@ -44,5 +42,4 @@ def clause_create(*, number: int, title: str, typical_wording: str = "", explana
             )
     except IntegrityError:
         raise duplicate from None
-    matrix_changed()
     return clause

@@ -4,23 +4,6 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccountInvitation, Membership, Organisation, Strategy, User
-from .services import matrix_rows_changed
-
-
-class RedrawsMatrixMixin:
-    """Admin changes to organisations and strategies show in the cached comparison matrix at once."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        matrix_rows_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        matrix_rows_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        matrix_rows_changed()
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,7 +34,7 @@ class StrategyInline(admin.StackedInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RedrawsMatrixMixin, admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "state", "place", "ags", "member_count"]
     list_filter = ["kind", "state"]
     search_fields = ["name", "place", "ags"]
@@ -76,7 +59,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(RedrawsMatrixMixin, admin.ModelAdmin):
+class StrategyAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "adopted_on", "update_cycle_months"]
     list_filter = ["organisation__kind", "organisation__state"]
     search_fields = ["title", "organisation__name"]

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
 
 from . import permissions
@@ -98,7 +97,6 @@ def strategy_save(
     elif remove_file:
         strategy.file = ""
     strategy.save()
-    matrix_rows_changed()
     if old_file and old_file != strategy.file.name:
         transaction.on_commit(lambda: strategy.file.storage.delete(old_file))
     return strategy
@@ -107,9 +105,3 @@ def strategy_save(
 def _pdf_name(organisation: Organisation) -> str:
     """Our own file name, never the uploaded one."""
     return f"strategie-{organisation.slug}-{timezone.now():%Y%m%d%H%M%S}.pdf"
-
-
-def matrix_rows_changed() -> None:
-    """An organisation or strategy changed: the cached comparison matrix (``clauses``, a floor above, whose
-    ``clauses.fragments.matrix_changed`` does the same) must be drawn anew."""
-    fragments.bump("matrix", "all")

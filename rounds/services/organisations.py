@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from clauses.fragments import matrix_changed
 from participants.models import AccountInvitation, Membership, Organisation, User
 from strategy_exchange.errors import DomainError
 
@@ -48,7 +47,6 @@ def organisation_create(
         raise DomainError(
             gettext("Die Organisation konnte nicht angelegt werden, bitte versuchen Sie es erneut.")
         ) from None
-    matrix_changed()
     return organisation
 
 
@@ -62,7 +60,6 @@ def organisation_update(*, organisation: Organisation, **values) -> Organisation
         setattr(organisation, name, value)
     organisation.ags = organisation.ags or None
     organisation.save()
-    matrix_changed()
     return organisation
 
 

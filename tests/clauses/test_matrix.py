@@ -360,3 +360,50 @@ def test_matrix_shows_clause_renamed_in_admin_at_once(client):
     client.force_login(member)
 
     assert '<abbr title="Neuer Titel">' in client.get(reverse("clauses:matrix")).content.decode()
+
+
+def test_matrix_shows_admin_changes_to_organisations_strategies_and_positions_at_once(client):
+    from tests.factories import MembershipFactory, PositionFactory, StrategyFactory, UserFactory
+
+    position = PositionFactory(status="contains", strategy__organisation__name="Stadt Vorher")
+    organisation = position.strategy.organisation
+    dropped = StrategyFactory(organisation__name="Gemeinde Entfällt")
+    member = MembershipFactory().user
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(member)
+    before = read(client.get(reverse("clauses:matrix")))
+    client.force_login(admin_user)
+
+    client.post(
+        reverse("admin:participants_organisation_change", args=[organisation.pk]),
+        {
+            "name": "Stadt Nachher",
+            "slug": organisation.slug,
+            "kind": organisation.kind,
+            "state": organisation.state,
+            "place": organisation.place,
+            "ags": organisation.ags or "",
+            "website": "",
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+            "strategies-TOTAL_FORMS": 1,
+            "strategies-INITIAL_FORMS": 1,
+            "strategies-0-id": position.strategy_id,
+            "strategies-0-organisation": organisation.pk,
+            "strategies-0-title": position.strategy.title,
+            "strategies-0-url": position.strategy.url,
+        },
+    )
+    client.post(reverse("admin:participants_strategy_delete", args=[dropped.pk]), {"post": "yes"})
+    client.post(reverse("admin:clauses_position_delete", args=[position.pk]), {"post": "yes"})
+    client.cookies.pop("messages", None)  # the admin's confirmations, not the matrix
+    client.force_login(member)
+    after = read(client.get(reverse("clauses:matrix")))
+
+    cell = f"§ {position.clause.number}: enthalten"
+    assert f'aria-label="Stadt Vorher, {cell}"' in before
+    assert "Gemeinde Entfällt" in before
+    assert "Stadt Vorher" not in after
+    assert "Gemeinde Entfällt" not in after
+    assert "Stadt Nachher" in after
+    assert f'aria-label="Stadt Nachher, {cell}"' not in after
