@@ -4,10 +4,11 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from participants.models import Organisation, Strategy
+from participants.selectors import strategies_in_force
 
 from .models import Clause, Position
 
@@ -82,18 +83,8 @@ class Matrix:
 
 
 def matrix_strategies(*, kind: str = "", state: str = "") -> QuerySet[Strategy]:
-    """The strategy in force of each organisation of that kind and state, by organisation name.
-
-    The strategy in force is the one adopted last (the latest entered if no date), as in
-    ``participants.selectors.current_strategy``; chosen by a correlated subquery so that the
-    database can sort, count and slice the rows.
-    """
-    newest = (
-        Strategy.objects.filter(organisation=OuterRef("organisation"))
-        .order_by(F("adopted_on").desc(nulls_last=True), "-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    strategies = Strategy.objects.filter(pk=Subquery(newest))
+    """The strategy in force of each organisation of that kind and state, by organisation name."""
+    strategies = strategies_in_force()
     if kind:
         strategies = strategies.filter(organisation__kind=kind)
     if state:

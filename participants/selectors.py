@@ -1,6 +1,6 @@
 """Read queries of the participants app."""
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from .models import AccountInvitation, Organisation, Strategy, User
 
@@ -30,11 +30,22 @@ def user_organisation(*, user: User, slug: str | None = None) -> Organisation | 
     return organisations.first()
 
 
+# The strategy in force comes first: the one adopted last (the latest entered if no date).
+IN_FORCE_FIRST = (F("adopted_on").desc(nulls_last=True), "-created_at", "-pk")
+
+
 def current_strategy(*, organisation: Organisation) -> Strategy | None:
-    """The organisation's strategy in force: the one adopted last (the latest entered if no date)."""
+    """The organisation's strategy in force."""
     return (
         Strategy.objects.filter(organisation=organisation)
-        .order_by(F("adopted_on").desc(nulls_last=True), "-created_at", "-pk")
+        .order_by(*IN_FORCE_FIRST)
         .select_related("organisation")
         .first()
     )
+
+
+def strategies_in_force() -> QuerySet[Strategy]:
+    """The strategy in force of every organisation, one each, chosen by a correlated subquery so that the
+    database can filter, sort, count and slice them."""
+    newest = Strategy.objects.filter(organisation=OuterRef("organisation")).order_by(*IN_FORCE_FIRST).values("pk")[:1]
+    return Strategy.objects.filter(pk=Subquery(newest))

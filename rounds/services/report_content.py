@@ -7,13 +7,14 @@ organisation; anonymised: a neutral label); internal, hidden and deleted comment
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from clauses.models import Clause, Position
 from participants.markup import render_markdown
 from participants.models import Organisation, Strategy
+from participants.selectors import strategies_in_force
 from rounds.models import AgendaItem, Comment, Invitation, MeetingNote, Round
 from rounds.services.comments import comment_public_attribution
 
@@ -74,19 +75,12 @@ def _organisations(invitations: list[Invitation]) -> list[Organisation]:
     return sorted(seen.values(), key=lambda o: o.name)
 
 
-def _latest_strategies(organisations: list[Organisation], clause_ids: list[int]) -> dict[int, Strategy]:
-    """Each organisation's latest strategy, with its positions on ``clause_ids`` (the round's clauses) only."""
-    latest_of_organisation = Strategy.objects.filter(organisation=OuterRef("organisation")).order_by(
-        "-adopted_on", "-pk"
-    )
+def _strategies_in_force(organisations: list[Organisation], clause_ids: list[int]) -> dict[int, Strategy]:
+    """Each organisation's strategy in force, with its positions on ``clause_ids`` (the round's clauses) only."""
     positions = Prefetch(
         "positions", queryset=Position.objects.filter(clause_id__in=clause_ids).select_related("clause")
     )
-    strategies = (
-        Strategy.objects.filter(organisation__in=organisations, pk=Subquery(latest_of_organisation.values("pk")[:1]))
-        .prefetch_related(positions)
-        .order_by("organisation_id")
-    )
+    strategies = strategies_in_force().filter(organisation__in=organisations).prefetch_related(positions).order_by()
     return {strategy.organisation_id: strategy for strategy in strategies}
 
 
@@ -121,7 +115,7 @@ def report_content(*, round_: Round) -> dict:
     notes = list(round_.notes.exclude(body="").order_by("agenda_item__order", "created_at", "pk"))
     invitations = participating_invitations(round_=round_)
     organisations = _organisations(invitations)
-    strategies = _latest_strategies(organisations, [item.clause_id for item in items])
+    strategies = _strategies_in_force(organisations, [item.clause_id for item in items])
 
     general = ReportSection(anchor="allgemein", clause=None)
     sections = {None: general}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from clauses.models import Position
+from participants.models import Organisation
 from rounds.models import Comment, FollowUpReport, Invitation, ReportDelivery, Round
 from rounds.services.report_delivery import report_notify
 from rounds.services.reports import report_build, report_publish, report_request, reports_sweep
@@ -191,6 +192,20 @@ def test_report_lists_participating_organisations_and_positions(round_, django_c
     assert "teilweise" in report.html
     assert "„Bürgerbeteiligung online“" in report.html
     assert "(S. 12)" in report.html
+
+
+def test_report_shows_the_strategy_in_force_as_the_matrix_does(round_, django_capture_on_commit_callbacks):
+    from clauses.selectors import matrix_strategies
+
+    jena = Organisation.objects.get(name="Stadt Jena")
+    StrategyFactory(organisation=jena, title="Entwurf ohne Beschluss", adopted_on=None)
+
+    report = build(round_, django_capture_on_commit_callbacks)
+
+    in_matrix = matrix_strategies().get(organisation=jena)
+    assert in_matrix.title == "Jena digital"
+    assert "Jena digital" in report.html
+    assert "Entwurf ohne Beschluss" not in report.html
 
 
 def test_report_findings_link_to_their_notes(round_, django_capture_on_commit_callbacks):
