@@ -6,11 +6,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from rounds.fragments import ALL, FINDINGS, NAMES, THREAD
 from rounds.selectors import participant as selectors
-from strategy_exchange import fragments
+from strategy_exchange.fragments import cached_fragment, fragment_key, versions_of
 from strategy_exchange.pagecache import cached_page
-
-from .fragments import ALL, FINDINGS, NAMES, THREAD, cached_fragment, fragment_key
 
 ROUNDS = "rounds/participant/_clause_rounds.html"
 # The key holds every version the rounds depend on, names of series and clauses included; the timeout
@@ -27,7 +26,7 @@ def _page_number(request: HttpRequest) -> int:
 def _rounds_key(number: int, rounds_page: selectors.ClauseRoundsPage) -> str:
     items = rounds_page.items
     rounds = sorted({item.round_id for item in items})
-    versions = fragments.versions_of(
+    versions = versions_of(
         [(THREAD, item.pk) for item in items] + [(FINDINGS, round_id) for round_id in rounds] + [(NAMES, ALL)]
     )
     state = [

@@ -14,16 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from rounds.forms.participant import CommentForm, HideForm, ReplyForm
+from rounds.fragments import ALL, NAMES, THREAD
 from rounds.models import AgendaItem, Comment
 from rounds.selectors import discussion as selectors
 from rounds.selectors.participant import agenda_item_for
 from rounds.services import comments
-from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
-from strategy_exchange.pagecache import cached_page
+from strategy_exchange.fragments import cached_fragment, fragment_key, versions_of
+from strategy_exchange.pagecache import CSRF_PLACEHOLDER, cached_page, with_csrf
 
 from . import add_domain_error
-from .fragments import ALL, CSRF_PLACEHOLDER, NAMES, THREAD, cached_fragment, fragment_key, with_csrf
 
 PAGE = "rounds/participant/discussion.html"
 SECTION = "rounds/participant/_discussion.html"
@@ -95,7 +95,7 @@ def _threads(request: HttpRequest, item: AgendaItem, access: selectors.Access, c
     opened = context["reply_to"] or context["edit_id"] or context["hide_id"]
     key = None
     if not opened:
-        versions = fragments.versions_of([(THREAD, item.pk), (NAMES, ALL)])
+        versions = versions_of([(THREAD, item.pk), (NAMES, ALL)])
         key = fragment_key("threads", item.pk, versions, page, request.user.pk, access.mode, access.moderator)
 
     def render_threads() -> dict:

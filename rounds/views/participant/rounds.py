@@ -12,15 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 from rounds import permissions
 from rounds.calendar import invitation_ics
 from rounds.forms.participant import RsvpForm, StandInForm
+from rounds.fragments import ALL, FINDINGS, NAMES, PARTICIPANTS, ROUND
 from rounds.models import Invitation, Round
 from rounds.selectors import participant as selectors
 from rounds.services import comments, rsvp
-from strategy_exchange import fragments
 from strategy_exchange.errors import DomainError
+from strategy_exchange.fragments import cached_fragment, fragment_key, versions_of
 from strategy_exchange.pagecache import cached_page
 
 from . import add_domain_error
-from .fragments import ALL, FINDINGS, NAMES, PARTICIPANTS, ROUND, cached_fragment, fragment_key
 
 # The keys hold the versions services bump and the version of the names (clauses, organisations, series);
 # the timeout only bounds what neither reports.
@@ -38,7 +38,7 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
 def _round_fragments(round_: Round) -> tuple[str, str]:
     """The agenda (with comment counts and key findings) and the participating organisations, rendered
     once for everyone who may see the round; they show nothing personal."""
-    agenda_version, findings, participants, names = fragments.versions_of(
+    agenda_version, findings, participants, names = versions_of(
         [(ROUND, round_.pk), (FINDINGS, round_.pk), (PARTICIPANTS, round_.pk), (NAMES, ALL)]
     )
     state = (round_.pk, round_.status, round_.updated_at, permissions.report_is_published(round_))
