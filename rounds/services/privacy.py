@@ -94,14 +94,16 @@ def account_delete(*, user: User) -> None:
     invitations = Invitation.objects.filter(user=user)
     round_ids = set(invitations.values_list("round_id", flat=True))
     invitations.exclude(round__status__in=TOOK_PLACE).delete()
-    kept = invitations.filter(round__status__in=TOOK_PLACE)
-    # Nothing is sent any more to nobody: not an email still on its way, nor a later calendar update.
-    kept.filter(delivery__in=(Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING)).update(
-        delivery=Invitation.Delivery.PENDING, queued_at=None
-    )
-    # A new token ends the links in the person's emails; a delivery error may quote their address.
-    for pk in kept.values_list("pk", flat=True):
-        Invitation.objects.filter(pk=pk).update(token=new_token(), delivery_error="", sent_sequence=None)
+    kept = list(invitations.filter(round__status__in=TOOK_PLACE))
+    for invitation in kept:
+        # A new token ends the links in the person's emails; a delivery error may quote their address.
+        invitation.token = new_token()
+        invitation.delivery_error = ""
+        # Nothing is sent any more to nobody: not an email still on its way, nor a later calendar update.
+        invitation.sent_sequence = None
+        if invitation.delivery in (Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING):
+            invitation.delivery, invitation.queued_at = Invitation.Delivery.PENDING, None
+    Invitation.objects.bulk_update(kept, ["token", "delivery_error", "sent_sequence", "delivery", "queued_at"])
     user.delete()
     for round_id in sorted(round_ids):
         participants_changed(round_id=round_id)

@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -280,3 +281,22 @@ def test_report_of_a_former_representatives_round_is_announced_to_the_others_onl
 
     assert report_notify(report_id=report.pk) == 1
     assert list(ReportDelivery.objects.filter(report=report).values_list("user", flat=True)) == [colleague.user_id]
+
+
+def test_account_delete_queries_do_not_grow_with_the_rounds_taken_part_in():
+    from rounds.models import Round
+    from tests.factories import RoundFactory
+
+    def person_with_held_rounds(count):
+        person = MembershipFactory().user
+        for _ in range(count):
+            InvitationFactory(round=RoundFactory(status=Round.Status.HELD), user=person)
+        return person
+
+    once, often = person_with_held_rounds(1), person_with_held_rounds(6)
+    with CaptureQueriesContext(connection) as one_round:
+        privacy.account_delete(user=once)
+    with CaptureQueriesContext(connection) as six_rounds:
+        privacy.account_delete(user=often)
+
+    assert len(six_rounds) == len(one_round), [q["sql"] for q in six_rounds.captured_queries]
