@@ -7,9 +7,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Strategy
+from strategy_exchange.fragments import Versioned
 
 
-class Clause(models.Model):
+class Clause(Versioned):
+    """``version`` keys the cached history of the clause across rounds."""
+
     number = models.PositiveSmallIntegerField(_("Nummer"), unique=True, validators=[MinValueValidator(1)])
     title = models.CharField(_("Titel"), max_length=300)
     typical_wording = models.TextField(_("typische Formulierung"), blank=True)
@@ -62,3 +65,18 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy} – {self.clause}: {self.get_status_display()}"
+
+
+class MatrixVersion(models.Model):
+    """One counter row: the version of the cached comparison matrix (every page and filter of it).
+
+    It moves on with every change of a position, strategy, organisation or clause (``clauses.freshness``)."""
+
+    version = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("Version der Vergleichsmatrix")
+        verbose_name_plural = _("Version der Vergleichsmatrix")
+
+    def __str__(self) -> str:
+        return f"Matrix v{self.version}"

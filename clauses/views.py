@@ -18,9 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from participants import selectors as participant_selectors
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import cached_fragment, fragment_key
-from strategy_exchange.pagecache import cached_page
 
-from . import fragments, selectors, services
+from . import freshness, selectors, services
 from .forms import MatrixFilterForm, PositionForm
 from .models import Position
 
@@ -152,15 +151,15 @@ def _matrix_content(*, filters: dict[str, str], summary: selectors.MatrixSummary
     return render_to_string("clauses/_matrix_content.html", context)
 
 
-@cached_page
 @login_required
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
-    """Filtered and paginated; the summary and each page's rendered table and chart are cached until
-    positions, strategies, organisations or clauses change (``clauses.fragments.matrix_changed``)."""
+    """Filtered and paginated; the summary and each page's rendered table and chart are cached under the
+    matrix's version, which every change of a position, strategy, organisation or clause moves on
+    (``clauses.freshness``). It is read before anything it covers."""
     form = MatrixFilterForm(request.GET or None)
     filters = form.filters()
-    version = fragments.matrix_version()
+    version = freshness.matrix_version()
     summary = cached_fragment(
         fragment_key("matrix-summary", version, filters),
         lambda: selectors.matrix_summary(**filters),

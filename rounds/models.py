@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clauses.models import Clause
+from participants.markup import render_markdown
 from participants.models import Organisation
+from strategy_exchange.fragments import Versioned
 
 User = settings.AUTH_USER_MODEL
 
@@ -76,7 +78,9 @@ class Series(models.Model):
         return self.title
 
 
-class Round(models.Model):
+class Round(Versioned):
+    """One meeting of a series; ``version`` keys the cached agenda and participants of its page."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         SCHEDULED = "scheduled", _("geplant")
@@ -117,7 +121,9 @@ class Round(models.Model):
         return f"round-{self.pk}@strategie-austausch"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
+    """A clause on a round's agenda; ``version`` keys the cached pages of its discussion thread."""
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("Runde"))
     clause = models.ForeignKey(Clause, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("Klausel"))
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -256,7 +262,11 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Antwort auf")
     )
+    # The first comment of the thread (empty for that one): a page of threads is fetched by its roots.
+    root = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False)
     body = models.TextField(_("Text"))
+    # The body as sanitised HTML, rendered when it is written (participants.markup).
+    body_html = models.TextField(blank=True, default="", editable=False)
     confidentiality = models.CharField(
         _("Vertraulichkeit"), max_length=12, choices=Confidentiality.choices, default=Confidentiality.QUOTABLE
     )
@@ -274,10 +284,29 @@ class Comment(models.Model):
         verbose_name = _("Kommentar")
         verbose_name_plural = _("Kommentare")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["agenda_item", "created_at"])]
+        indexes = [
+            models.Index(fields=["agenda_item", "created_at"]),
+            models.Index(
+                fields=["agenda_item", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_thread_roots",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author or '–'}: {self.body[:50]}"
+
+    def save(self, *args, **kwargs) -> None:
+        """The stored HTML of the body and the thread's first comment go with every write of the row, the
+        admin's included."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_markdown(self.body) if self.body else ""
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
+        if update_fields is None:
+            self.root_id = (self.parent.root_id or self.parent_id) if self.parent_id else None
+        super().save(*args, **kwargs)
 
 
 class MeetingNote(models.Model):

@@ -1,50 +1,113 @@
-"""Versioned cache keys for rendered fragments.
+"""Rendered fragments of pages, cached under the version of the stored rows they show.
 
-A service that changes what a fragment shows calls ``bump(namespace, key)``; readers put
-``version(namespace, key)`` into their cache key, so a change makes every old entry unreachable
-at once (they expire on their own). Works with any Django cache backend.
+Every row that owns a cached fragment carries a ``version`` column (:class:`Versioned`): the agenda item
+for its discussion thread, the round for its agenda and participants, the clause for its history, a
+counter row for the comparison matrix. The version moves on in the same transaction as the change that
+makes the fragment out of date:
+
+- a ``save()`` of a versioned row writes ``version = version + 1`` (in SQL, so an instance loaded before
+  another change can never write an older version back);
+- a save or delete of a row that a fragment shows (a comment, an invitation, a name) moves on the
+  versions of the rows that own those fragments: each app registers these dependencies with
+  :func:`depends_on` (``rounds.freshness``, ``clauses.freshness``), and the models' signals call them,
+  the admin included;
+- a write past the models (``QuerySet.update()``, bulk or COPY loads) calls the one hook
+  :func:`rows_changed` with the rows it changed.
+
+A reader reads the version with (or before) the data it renders, and the cache key holds it, so a
+cached fragment can only ever be the rendering of a version that was current when it was stored. A
+missing entry (evicted, cache flushed, Redis down) costs a render, never older HTML. The cache itself is
+optional: any error of it is a miss.
 """
 
 import hashlib
-from collections.abc import Callable
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models
+from django.db.models import F, QuerySet
+from django.db.models.signals import post_save, pre_delete
 from django.utils.translation import get_language
 
-from strategy_exchange.pagecache import generation_bump
+logger = logging.getLogger(__name__)
 
 
-def _key(namespace: str, key: object) -> str:
-    return f"fragver:{namespace}:{key}"
+class Versioned(models.Model):
+    """A row whose rendered fragments are cached under its version."""
+
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version = F("version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+        # Only the database knows the new number: it is read again when it is next used.
+        self.__dict__.pop("version", None)
 
 
-def version(namespace: str, key: object) -> int:
-    """The current version of ``namespace``/``key`` (1 until the first bump)."""
-    return cache.get_or_set(_key(namespace, key), 1, timeout=None)
+def bump(queryset: QuerySet) -> int:
+    """Move on the version of every versioned row in ``queryset`` (one UPDATE)."""
+    return queryset.order_by().update(version=F("version") + 1)
 
 
-def versions_of(pairs: list[tuple[str, object]]) -> list[int]:
-    """Current versions of ``(namespace, key)`` pairs of several namespaces, in order, in one round trip."""
-    found = cache.get_many([_key(namespace, key) for namespace, key in pairs])
-    return [found.get(_key(namespace, key), 1) for namespace, key in pairs]
+# Which versions a change of a row moves on --------------------------------------------------------
+
+Dependent = Callable[[QuerySet], None]
+# model -> [(dependent, fields whose saves matter or None for every save)]
+_dependents: dict[type[models.Model], list[tuple[Dependent, frozenset[str] | None]]] = defaultdict(list)
 
 
-def _incr(namespace: str, key: object) -> None:
-    generation_bump()  # whole pages hold the fragment too
-    try:
-        cache.incr(_key(namespace, key))
-    except ValueError:
-        cache.set(_key(namespace, key), 2, timeout=None)
+def depends_on(model: type[models.Model], dependent: Dependent, *, fields: Iterable[str] | None = None) -> None:
+    """``dependent(rows)`` moves on the versions of whatever shows ``rows`` of ``model``; it runs for every
+    save and delete of such a row (before the delete, while the row still exists) and for every
+    :func:`rows_changed` call. With ``fields``, a save that names its ``update_fields`` runs it only when
+    one of them is among ``fields`` (a sign-in that stores ``last_login`` changes no name)."""
+    if not _dependents[model]:
+        uid = f"fragments-{model._meta.label}"
+        post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        pre_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+    entry = (dependent, frozenset(fields) if fields is not None else None)
+    if entry not in _dependents[model]:
+        _dependents[model].append(entry)
 
 
-def bump(namespace: str, key: object) -> None:
-    """Invalidate every fragment that depends on ``namespace``/``key``: at once, and again after the
-    surrounding transaction commits, so that a reader between the write and the commit cannot keep the
-    old state cached."""
-    _incr(namespace, key)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _incr(namespace, key))
+def _notify(model: type[models.Model], rows: QuerySet, update_fields: Iterable[str] | None = None) -> None:
+    for dependent, fields in _dependents.get(model, ()):
+        if update_fields is None or fields is None or fields.intersection(update_fields):
+            dependent(rows)
+
+
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if not raw:
+        _notify(sender, sender._base_manager.filter(pk=instance.pk), update_fields)
+
+
+def _deleted(sender, instance, **kwargs) -> None:
+    _notify(sender, sender._base_manager.filter(pk=instance.pk))
+
+
+def rows_changed(model: type[models.Model], pks: Iterable[int] | QuerySet | None = None) -> None:
+    """The hook for writes that bypass ``save()``/``delete()``: call it in the same transaction, after a
+    ``QuerySet.update()`` (or a bulk load), with the changed rows' ids (None: every row of ``model``).
+
+    Versioned rows of ``model`` itself move on, and so does everything registered with
+    :func:`depends_on`."""
+    rows = model._base_manager.all()
+    if pks is not None:
+        rows = rows.filter(pk__in=pks if isinstance(pks, QuerySet) else list(pks))
+    if issubclass(model, Versioned):
+        bump(rows)
+    _notify(model, rows)
+
+
+# The cache -------------------------------------------------------------------------------------------
 
 
 def fragment_key(name: str, *parts: object) -> str:
@@ -54,11 +117,29 @@ def fragment_key(name: str, *parts: object) -> str:
 
 
 def cached_fragment(key: str | None, render: Callable[[], object], *, timeout: int) -> object:
-    """The cached value under ``key``, or ``render()`` stored there; ``key=None`` renders without the cache."""
+    """The value cached under ``key``, or ``render()`` (stored under ``key``); ``key=None`` only renders.
+
+    The cache is a help, never a need: if it fails, the fragment is rendered and the page still answers."""
     if key is None:
         return render()
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # a cache that is down is a miss
+        logger.warning("fragment cache unavailable", exc_info=True)
+        return render()
     if value is None:
         value = render()
-        cache.set(key, value, timeout)
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("fragment cache unavailable", exc_info=True)
     return value
+
+
+def fragments_forget() -> None:
+    """Drop every cached fragment: for loads that fill an empty database past the models (the ids and
+    versions of a new database start again where an old one's cached fragments may still lie)."""
+    try:
+        cache.clear()
+    except Exception:
+        logger.warning("fragment cache unavailable", exc_info=True)

@@ -6,6 +6,7 @@ emails as files under ``var/mail/``); production sets the variables listed in RE
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "participants",
     "clauses",
     "rounds",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +101,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "strategy_exchange.pagecache.csrf_placeholder",
             ],
         },
     }
@@ -199,8 +200,23 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Strategie-Austausch <austausch@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in-process.
+# Redis: REDIS_URL is the Celery broker, CACHE_URL the cache, in separate databases (the cache's may be
+# emptied or lost without losing a queued job). Without REDIS_URL tasks run eagerly in-process.
 REDIS_URL = env_str("REDIS_URL")
+
+
+def _redis_database(url: str, number: int) -> str:
+    """``url`` with its database number replaced by ``number``."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, parts.fragment))
+
+
+CACHE_URL = env_str("CACHE_URL", _redis_database(REDIS_URL, 1) if REDIS_URL else "")
+# How long a request waits for a Redis that does not answer, in seconds: the cache and the broker are
+# optional, so a dead Redis costs a request a moment, never the request.
+REDIS_CONNECT_TIMEOUT = 0.25
+REDIS_SOCKET_TIMEOUT = 0.5
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -215,7 +231,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
+# Publishing (strategy_exchange.celery.enqueue) gives up after about a second when the broker is down;
+# the periodic sweep sends what stayed queued.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Invitation delivery: attempts per send, exponential backoff, and when the sweep takes over.
@@ -226,11 +247,21 @@ DELIVERY_STUCK_QUEUED_SECONDS = env_int("DELIVERY_STUCK_QUEUED_SECONDS", 5 * 60)
 DELIVERY_STUCK_SENDING_SECONDS = env_int("DELIVERY_STUCK_SENDING_SECONDS", 15 * 60)
 REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
-# Rendered fragments and pages are cached; RELEASE (e.g. the deployed version) keeps a new release from
-# serving HTML that an older one cached. Without Redis the cache lives in files under var/, so that
-# writes of the periodic jobs (another process) end cached pages of the web server too.
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "strategy_exchange.cache.RedisCache", "LOCATION": REDIS_URL}}
+# Rendered fragments are cached under the versions of the rows they show (strategy_exchange.fragments);
+# RELEASE (e.g. the deployed version) keeps a new release from serving HTML that an older one cached.
+# Without Redis the cache lives in files under var/, shared by the web server and the periodic jobs.
+# The cache is optional: while its Redis is down every read misses and every write is dropped (and
+# logged), so pages are rendered afresh and sessions come from the database.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT, "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -239,10 +270,6 @@ else:
         }
     }
 CACHES["default"]["KEY_PREFIX"] = env_str("RELEASE", "")
-# Whole pages are cached per reader until the next database write (strategy_exchange.pagecache). What a
-# page shows also changes with the time (a comment window opens, the 30 minutes to edit a comment run
-# out): a page is rendered anew at least this often. 0 turns the page cache off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

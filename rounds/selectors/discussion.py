@@ -4,12 +4,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from participants.markup import render_markdown_many
 from participants.models import User
 from rounds import permissions
 from rounds.models import AgendaItem, Comment, Round
@@ -21,20 +21,16 @@ PUBLISHED = "published"  # outsiders after the report: quotable and anonymised c
 
 @dataclass
 class CommentView:
-    """One comment as one viewer sees it."""
+    """One comment as readers of one access level see it (the same for every reader of that level)."""
 
     comment: Comment
     state: str  # visible | hidden | deleted | internal
     show_body: bool
     author_label: str
     organisation_label: str
-    is_own: bool = False
-    can_edit: bool = False
-    can_delete: bool = False
     can_reply: bool = False
-    can_moderate: bool = False
     replies: list["CommentView"] = field(default_factory=list)
-    html: str = ""  # the rendered body, filled for the comments that are shown
+    html: str = ""  # the stored HTML of the body, for the comments that are shown
     urls: dict[str, str] = field(default_factory=dict)  # action URLs, filled by the view
 
     @property
@@ -49,12 +45,11 @@ def former_representative_label(comment: Comment) -> str:
     return _("ehemalige:r Vertreter:in (%(organisation)s)") % {"organisation": comment.organisation.name}
 
 
-def _view(comment: Comment, *, viewer: User, mode: str, moderator: bool, can_post: bool) -> CommentView:
-    is_own = viewer.is_authenticated and comment.author_id == viewer.pk
+def _view(comment: Comment, *, mode: str, moderator: bool, can_post: bool) -> CommentView:
     if comment.deleted_at is not None:
         state, show_body = "deleted", False
     elif comment.moderation == Comment.Moderation.HIDDEN:
-        state, show_body = "hidden", is_own or moderator
+        state, show_body = "hidden", moderator  # the author sees it too: a part of their own (ReaderParts)
     elif mode == PUBLISHED and comment_public_attribution(comment) is None:
         state, show_body = "internal", False
     else:
@@ -67,30 +62,30 @@ def _view(comment: Comment, *, viewer: User, mode: str, moderator: bool, can_pos
     else:
         author_label = comment_public_attribution(comment) or ""
         organisation_label = ""
-    live = state == "visible" or (state == "hidden" and show_body)
     return CommentView(
         comment=comment,
         state=state,
         show_body=show_body,
         author_label=author_label,
         organisation_label=organisation_label,
-        is_own=is_own,
-        can_edit=is_own and state == "visible" and timezone.now() < comment.created_at + EDIT_WINDOW,
-        can_delete=mode == FULL and comment.deleted_at is None and (is_own or moderator),
         can_reply=can_post and state == "visible",
-        can_moderate=moderator and comment.deleted_at is None and live,
+        html=mark_safe(comment.body_html) if show_body else "",  # noqa: S308 - sanitised when stored
     )
 
 
-def _comments(agenda_item_ids: Iterable[int]) -> list[Comment]:
-    return list(
-        Comment.objects.filter(agenda_item_id__in=list(agenda_item_ids))
-        .select_related("author", "organisation")
-        .order_by("created_at", "id")
+def reader_can_edit(comment: Comment, *, reader: User) -> bool:
+    """The author may edit a visible comment within 30 minutes of posting it (decided per request)."""
+    return (
+        reader.is_authenticated
+        and comment.author_id == reader.pk
+        and comment.deleted_at is None
+        and comment.moderation == Comment.Moderation.VISIBLE
+        and timezone.now() < comment.created_at + EDIT_WINDOW
     )
 
 
 def _tree(comments: list[Comment], **view_kwargs) -> list[CommentView]:
+    """Comments (in the order they were written) as threads: replies under their parents."""
     views = {comment.pk: _view(comment, **view_kwargs) for comment in comments}
     roots = []
     for comment in comments:
@@ -117,19 +112,6 @@ def discussion_access(*, user: User, round_: Round) -> Access:
     return Access(mode=None, moderator=False, can_post=False)
 
 
-def discussion_thread(*, agenda_item: AgendaItem, user: User, access: Access) -> list[CommentView]:
-    """The threaded comments of one clause in one round, as ``user`` may see them (one query)."""
-    if access.mode is None:
-        return []
-    return _tree(
-        _comments([agenda_item.pk]),
-        viewer=user,
-        mode=access.mode,
-        moderator=access.moderator,
-        can_post=access.can_post,
-    )
-
-
 def comment_count(threads: list[CommentView]) -> int:
     return sum(1 + comment_count(node.replies) for node in threads if node.state != "deleted")
 
@@ -139,13 +121,6 @@ def walk(threads: list[CommentView]) -> Iterable[CommentView]:
     for node in threads:
         yield node
         yield from walk(node.replies)
-
-
-def _render_bodies(nodes: list[CommentView]) -> None:
-    shown = [node for node in nodes if node.show_body]
-    rendered = render_markdown_many(node.comment.body for node in shown)
-    for node in shown:
-        node.html = rendered[node.comment.body or ""]
 
 
 THREADS_PER_PAGE = 30
@@ -173,29 +148,44 @@ def _page_count(roots: int) -> int:
     return max(1, -(-roots // THREADS_PER_PAGE))
 
 
-def discussion_page(*, agenda_item: AgendaItem, user: User, access: Access, page: int = 1) -> ThreadPage:
-    """One page of the threads of one clause in one round, in the order they were started (one query).
+def _roots(agenda_item_id: int) -> QuerySet[Comment]:
+    return Comment.objects.filter(agenda_item_id=agenda_item_id, parent__isnull=True).order_by("created_at", "id")
 
-    A page number past the end shows the last page. Only the comments on the page are rendered.
-    """
-    threads = discussion_thread(agenda_item=agenda_item, user=user, access=access)
-    num_pages = _page_count(len(threads))
+
+def discussion_page(*, agenda_item: AgendaItem, access: Access, page: int = 1) -> ThreadPage:
+    """One page of the threads of one clause in one round, in the order they were started, as readers of
+    ``access`` see it. Three queries, whose cost follows the page and not the thread: the number of
+    threads and comments, the ids of the page's first comments, and the comments of those threads.
+
+    A page number past the end shows the last page."""
+    if access.mode is None:
+        return ThreadPage(threads=[], number=1, num_pages=1, total=0)
+    counts = Comment.objects.filter(agenda_item_id=agenda_item.pk).aggregate(
+        roots=Count("id", filter=Q(parent__isnull=True)), total=Count("id", filter=Q(deleted_at__isnull=True))
+    )
+    num_pages = _page_count(counts["roots"])
     number = min(max(page, 1), num_pages)
     start = (number - 1) * THREADS_PER_PAGE
-    shown = threads[start : start + THREADS_PER_PAGE]
-    _render_bodies(list(walk(shown)))
-    return ThreadPage(threads=shown, number=number, num_pages=num_pages, total=comment_count(threads))
+    root_ids = list(_roots(agenda_item.pk).values_list("id", flat=True)[start : start + THREADS_PER_PAGE])
+    comments = list(
+        Comment.objects.filter(Q(pk__in=root_ids) | Q(root_id__in=root_ids))
+        .select_related("author", "organisation")
+        .order_by("created_at", "id")
+    )
+    threads = _tree(comments, mode=access.mode, moderator=access.moderator, can_post=access.can_post)
+    return ThreadPage(threads=threads, number=number, num_pages=num_pages, total=counts["total"])
 
 
 def discussion_page_of(*, comment_id: int, agenda_item_id: int) -> int:
-    """The page that shows a comment: the page of the thread it belongs to (one query)."""
-    rows = Comment.objects.filter(agenda_item_id=agenda_item_id).order_by("created_at", "id")
-    parents = dict(rows.values_list("id", "parent_id"))
-    root = comment_id
-    while parents.get(root):
-        root = parents[root]
-    roots = [pk for pk, parent in parents.items() if parent is None]
-    return roots.index(root) // THREADS_PER_PAGE + 1 if root in roots else 1
+    """The page that shows a comment: the page of the thread it belongs to (two queries)."""
+    found = Comment.objects.filter(pk=comment_id, agenda_item_id=agenda_item_id).values("root_id").first()
+    if found is None:
+        return 1
+    root = Comment.objects.filter(pk=found["root_id"] or comment_id).values("created_at", "id").first()
+    earlier = _roots(agenda_item_id).filter(
+        Q(created_at__lt=root["created_at"]) | Q(created_at=root["created_at"], id__lt=root["id"])
+    )
+    return earlier.count() // THREADS_PER_PAGE + 1
 
 
 def _readable(mode: str) -> Q:
@@ -243,7 +233,6 @@ def latest_by_item(
     mode_by_item = {item.pk: mode_by_round[item.round_id] for item in items}
     grouped: dict[int, list[CommentView]] = defaultdict(list)
     for comment in latest:
-        view = _view(comment, viewer=user, mode=mode_by_item[comment.agenda_item_id], moderator=False, can_post=False)
+        view = _view(comment, mode=mode_by_item[comment.agenda_item_id], moderator=False, can_post=False)
         grouped[comment.agenda_item_id].append(view)
-    _render_bodies([view for views in grouped.values() for view in views])
     return counts, dict(grouped)

@@ -6,9 +6,9 @@ from django.utils.translation import gettext
 
 from clauses.models import Clause
 from clauses.services import clause_create
-from rounds.fragments import agenda_changed
 from rounds.models import AgendaItem, MeetingNote, Round
 from strategy_exchange.errors import DomainError
+from strategy_exchange.fragments import rows_changed
 
 EDITABLE = (Round.Status.DRAFT, Round.Status.SCHEDULED, Round.Status.INVITED)
 
@@ -24,6 +24,7 @@ def _renumber(round_: Round) -> None:
     for index, item in enumerate(round_.agenda_items.order_by("order", "clause__number", "pk"), start=1):
         if item.order != index:
             AgendaItem.objects.filter(pk=item.pk).update(order=index)
+            rows_changed(AgendaItem, [item.pk])
 
 
 @transaction.atomic
@@ -42,7 +43,6 @@ def agenda_add_clause(*, round_: Round, clause: Clause, carried_from: MeetingNot
         raise DomainError(
             gettext("§ %(number)s steht bereits auf der Tagesordnung.") % {"number": clause.number}, field="clause"
         ) from None
-    agenda_changed(round_id=round_.pk)
     return item
 
 
@@ -71,7 +71,7 @@ def agenda_move(*, item: AgendaItem, direction: str) -> AgendaItem:
         return items[index]
     AgendaItem.objects.filter(pk=items[index].pk).update(order=items[other].order)
     AgendaItem.objects.filter(pk=items[other].pk).update(order=items[index].order)
-    agenda_changed(round_id=round_.pk)
+    rows_changed(AgendaItem, [items[index].pk, items[other].pk])
     item.refresh_from_db(fields=["order"])
     return item
 
@@ -88,4 +88,3 @@ def agenda_remove(*, item: AgendaItem) -> None:
     round_ = item.round
     item.delete()
     _renumber(round_)
-    agenda_changed(round_id=round_.pk)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from participants.markup import plain_text
 from participants.models import Organisation, User
 from rounds import permissions
-from rounds.fragments import thread_changed
 from rounds.models import AgendaItem, Comment, Round
 from strategy_exchange.errors import DomainError
 from strategy_exchange.mail import build_email
@@ -118,16 +117,11 @@ def comment_post(
         body=body,
         confidentiality=confidentiality,
     )
-    thread_changed(agenda_item_id=agenda_item.pk, round_id=round_.pk)
     if parent is not None and parent.author_id and parent.author_id != author.pk:
         from rounds.tasks.notifications import send_comment_reply_email
 
         transaction.on_commit(lambda: send_comment_reply_email.delay(comment.pk))
     return comment
-
-
-def _changed(comment: Comment) -> None:
-    thread_changed(agenda_item_id=comment.agenda_item_id, round_id=comment.agenda_item.round_id)
 
 
 def comment_can_edit(*, comment: Comment, user: User, at: datetime.datetime | None = None) -> bool:
@@ -160,7 +154,6 @@ def comment_edit(*, comment: Comment, user: User, body: str, confidentiality: st
     comment.confidentiality = confidentiality
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "confidentiality", "edited_at"])
-    _changed(comment)
     return comment
 
 
@@ -178,7 +171,6 @@ def comment_delete(*, comment: Comment, user: User) -> Comment:
     comment.body = ""
     comment.highlighted = False
     comment.save(update_fields=["deleted_at", "body", "highlighted"])
-    _changed(comment)
     return comment
 
 
@@ -193,7 +185,6 @@ def comment_hide(*, comment: Comment, user: User, reason: str) -> Comment:
     comment.hidden_reason = reason
     comment.highlighted = False
     comment.save(update_fields=["moderation", "hidden_reason", "highlighted"])
-    _changed(comment)
     return comment
 
 
@@ -203,7 +194,6 @@ def comment_unhide(*, comment: Comment, user: User) -> Comment:
     comment.moderation = Comment.Moderation.VISIBLE
     comment.hidden_reason = ""
     comment.save(update_fields=["moderation", "hidden_reason"])
-    _changed(comment)
     return comment
 
 
@@ -214,7 +204,6 @@ def comment_highlight(*, comment: Comment, user: User, highlighted: bool) -> Com
         raise DomainError(_("Gelöschte oder ausgeblendete Beiträge können nicht hervorgehoben werden."))
     comment.highlighted = highlighted
     comment.save(update_fields=["highlighted"])
-    _changed(comment)
     return comment
 
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from participants.models import Organisation, User
-from rounds.fragments import participants_changed
 from rounds.models import Invitation, Round
 from rounds.services import delivery
 from rounds.services.organisations import person_get_or_invite
 from strategy_exchange.errors import DomainError
+from strategy_exchange.fragments import rows_changed
 
 S = Round.Status
 OPEN_FOR_INVITATIONS = (S.DRAFT, S.SCHEDULED, S.INVITED)
@@ -34,8 +34,6 @@ def _invite(round_: Round, user: User, organisation: Organisation | None, invite
     invitation, created = Invitation.objects.get_or_create(
         round=round_, user=user, defaults={"organisation": organisation, "invited_by": invited_by, **extra}
     )
-    if created:
-        participants_changed(round_id=round_.pk)
     return invitation, created
 
 
@@ -112,7 +110,8 @@ def invitations_send(*, round_: Round) -> int:
         raise DomainError(
             gettext("Es gibt noch niemanden einzuladen. Bitte wählen Sie zuerst Organisationen oder Personen.")
         )
-    Round.objects.filter(pk=round_.pk, status=S.SCHEDULED).update(status=S.INVITED)
+    if Round.objects.filter(pk=round_.pk, status=S.SCHEDULED).update(status=S.INVITED):
+        rows_changed(Round, [round_.pk])
     return delivery.invitations_enqueue(invitation_ids=pending)
 
 
@@ -152,6 +151,7 @@ def invitation_stand_in(*, invitation: Invitation, user: User, invited_by: User 
     Invitation.objects.filter(pk=invitation.pk, rsvp=Invitation.Rsvp.OPEN).update(
         rsvp=Invitation.Rsvp.DECLINED, responded_at=timezone.now()
     )
+    rows_changed(Invitation, [invitation.pk])
     _send_if_already_invited(invitation.round, [stand_in])
     return stand_in
 
@@ -161,7 +161,6 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
     if not Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).exists():
         raise DomainError(gettext("Eine bereits versandte Einladung kann nicht mehr entfernt werden."))
     Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).delete()
-    participants_changed(round_id=invitation.round_id)
 
 
 @transaction.atomic
@@ -177,4 +176,5 @@ def attendance_set(*, round_: Round, present: Iterable[Invitation]) -> int:
     present_ids = {i.pk for i in present}
     round_.invitations.exclude(pk__in=present_ids).update(attended_at=None)
     round_.invitations.filter(pk__in=present_ids, attended_at__isnull=True).update(attended_at=round_.starts_at)
+    rows_changed(Round, [round_.pk])
     return len(present_ids)

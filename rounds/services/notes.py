@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from participants.models import User
-from rounds.fragments import findings_changed
 from rounds.models import AgendaItem, MeetingNote, MeetingNoteRevision, Round
 from strategy_exchange.errors import DomainError
+from strategy_exchange.fragments import rows_changed
 
 FOLD_WINDOW = datetime.timedelta(minutes=5)
 
@@ -48,12 +48,6 @@ def _record(note: MeetingNote, user: User | None, *, fold: bool = True) -> None:
     MeetingNoteRevision.objects.create(note=note, version=note.version, body=note.body, author=user)
 
 
-def _findings_changed(round_: Round) -> None:
-    """Key findings are shown on the round and clause pages once the report is published."""
-    if round_.status == Round.Status.PUBLISHED:
-        findings_changed(round_id=round_.pk)
-
-
 @transaction.atomic
 def note_save(
     *,
@@ -81,7 +75,6 @@ def note_save(
             author=user,
         )
         _record(note, user)
-        _findings_changed(round_)
         return note, True
     values = {"body": body, "is_key_finding": is_key_finding, "is_open_question": is_open_question}
     current = MeetingNote.objects.select_for_update().get(pk=note.pk)
@@ -93,9 +86,9 @@ def note_save(
         if other is not None:
             raise NoteConflict(current, other.author)
     MeetingNote.objects.filter(pk=note.pk).update(**values, version=F("version") + 1, updated_at=timezone.now())
+    rows_changed(MeetingNote, [note.pk])
     current.refresh_from_db()
     _record(current, user, fold=fold)
-    _findings_changed(round_)
     return current, True
 
 

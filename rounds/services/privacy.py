@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from clauses.models import Position
 from participants.models import User
-from rounds.fragments import participants_changed
 from rounds.models import Comment, Invitation, MeetingNote, Round, new_token
 
 TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
@@ -92,7 +91,6 @@ def account_delete(*, user: User) -> None:
     place keep organisation, response and attendance; the link to the person becomes empty in both."""
     Comment.objects.filter(author=user, organisation__isnull=True).update(organisation=_only_organisation(user))
     invitations = Invitation.objects.filter(user=user)
-    round_ids = set(invitations.values_list("round_id", flat=True))
     invitations.exclude(round__status__in=TOOK_PLACE).delete()
     kept = list(invitations.filter(round__status__in=TOOK_PLACE))
     for invitation in kept:
@@ -104,9 +102,8 @@ def account_delete(*, user: User) -> None:
         if invitation.delivery in (Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING):
             invitation.delivery, invitation.queued_at = Invitation.Delivery.PENDING, None
     Invitation.objects.bulk_update(kept, ["token", "delivery_error", "sent_sequence", "delivery", "queued_at"])
+    # The person's name leaves every page that showed it (rounds.freshness), in the same transaction.
     user.delete()
-    for round_id in sorted(round_ids):
-        participants_changed(round_id=round_id)
 
 
 def _only_organisation(user: User):

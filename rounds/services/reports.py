@@ -21,11 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from participants.models import User
-from rounds.fragments import findings_changed
 from rounds.models import FollowUpReport, Round
 from rounds.services.report_content import report_content
 from rounds.services.report_pdf import render_pdf
 from strategy_exchange.errors import DomainError
+from strategy_exchange.fragments import rows_changed
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +125,8 @@ def report_publish(*, report: FollowUpReport, user: User | None) -> FollowUpRepo
         report.published_at = timezone.now()
         report.save(update_fields=["status", "published_at"])
         Round.objects.filter(pk=report.round_id).update(status=Round.Status.PUBLISHED)
+        rows_changed(Round, [report.round_id])
         report_notify_after_commit(report=report)
-    findings_changed(round_id=report.round_id)
     return report
 
 

@@ -18,6 +18,7 @@ from rounds.models import AgendaItem, MeetingNote, Round, Series
 from rounds.services import delivery
 from rounds.services.cadence import cadence_next_date, cadence_next_slot
 from strategy_exchange.errors import DomainError
+from strategy_exchange.fragments import rows_changed
 
 S = Round.Status
 BEFORE_MEETING = (S.DRAFT, S.SCHEDULED, S.INVITED)
@@ -54,6 +55,7 @@ def _carry_over(round_: Round, notes: Iterable[MeetingNote]) -> None:
             AgendaItem.objects.filter(round=round_, clause_id=clause_id, carried_from__isnull=True).update(
                 carried_from=note
             )
+            rows_changed(AgendaItem, round_.agenda_items.filter(clause_id=clause_id).values("pk"))
             continue
         AgendaItem.objects.create(round=round_, clause_id=clause_id, order=order, carried_from=note)
         present.add(clause_id)
@@ -149,6 +151,7 @@ def round_schedule(*, round_: Round) -> Round:
         raise DomainError(gettext("Der Termin liegt in der Vergangenheit. Bitte verschieben Sie die Runde zuerst."))
     if not Round.objects.filter(pk=round_.pk, status=S.DRAFT).update(status=S.SCHEDULED):
         raise DomainError(gettext("Der Status der Runde hat sich inzwischen geändert. Bitte laden Sie die Seite neu."))
+    rows_changed(Round, [round_.pk])
     round_.status = S.SCHEDULED
     return round_
 
@@ -159,6 +162,7 @@ def round_unschedule(*, round_: Round) -> Round:
         raise DomainError(
             gettext("Nur eine geplante Runde, zu der noch nicht eingeladen wurde, kann zurückgestellt werden.")
         )
+    rows_changed(Round, [round_.pk])
     round_.status = S.DRAFT
     return round_
 
@@ -177,6 +181,7 @@ def round_mark_held(*, round_: Round) -> Round:
         )
     if not Round.objects.filter(pk=round_.pk, status=round_.status).update(status=S.HELD):
         raise DomainError(gettext("Der Status der Runde hat sich inzwischen geändert. Bitte laden Sie die Seite neu."))
+    rows_changed(Round, [round_.pk])
     round_.status = S.HELD
     return round_
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.models import User
-from rounds.fragments import participants_changed
 from rounds.models import Invitation, Round
 from rounds.services.delivery import invitations_enqueue
 from strategy_exchange.errors import DomainError
@@ -69,7 +68,6 @@ def rsvp_answer(*, invitation: Invitation, answer: str) -> Invitation:
     invitation.rsvp = Invitation.Rsvp.ACCEPTED if answer == "accept" else Invitation.Rsvp.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["rsvp", "responded_at"])
-    participants_changed(round_id=invitation.round_id)
     return invitation
 
 
@@ -108,5 +106,4 @@ def invitation_name_stand_in(*, invitation: Invitation, stand_in: User) -> Invit
     invitation.save(update_fields=["rsvp", "responded_at"])
     if invitation.round.status == Round.Status.INVITED:
         invitations_enqueue(invitation_ids=[stand_in_invitation.pk])
-    participants_changed(round_id=invitation.round_id)
     return stand_in_invitation

@@ -4,12 +4,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from rounds.selectors import organiser as selectors
-from strategy_exchange.pagecache import cached_page
 
 from .common import require_organiser
 
 
-@cached_page
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:

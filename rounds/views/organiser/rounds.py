@@ -15,7 +15,6 @@ from rounds.permissions import get_round_to_manage, get_series_to_manage
 from rounds.selectors import organiser as selectors
 from rounds.services import rounds as round_services
 from strategy_exchange.errors import DomainError
-from strategy_exchange.pagecache import cached_page
 
 from .common import form_error
 
@@ -54,7 +53,6 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_page
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:

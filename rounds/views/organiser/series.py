@@ -12,7 +12,6 @@ from rounds.selectors import calendar_feed
 from rounds.selectors import organiser as selectors
 from rounds.services import series as series_services
 from strategy_exchange.errors import DomainError
-from strategy_exchange.pagecache import cached_page
 
 from .common import form_error, require_organiser
 
@@ -53,7 +52,6 @@ def series_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rounds/organiser/series_form.html", {"form": form, "series": series})
 
 
-@cached_page
 @login_required
 @require_GET
 def series_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,15 +6,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from rounds.fragments import ALL, FINDINGS, NAMES, THREAD
 from rounds.selectors import participant as selectors
-from strategy_exchange.fragments import cached_fragment, fragment_key, versions_of
-from strategy_exchange.pagecache import cached_page
+from strategy_exchange.fragments import cached_fragment, fragment_key
 
 ROUNDS = "rounds/participant/_clause_rounds.html"
-# The key holds every version the rounds depend on, names of series and clauses included; the timeout
-# only bounds what none of them reports.
-ROUNDS_TIMEOUT = 10 * 60
+# The key holds the versions of the clause and of every agenda item and round on the page (rounds.freshness).
+ROUNDS_TIMEOUT = 24 * 60 * 60
 PAGE_PARAMETER = "seite"
 
 
@@ -23,20 +20,15 @@ def _page_number(request: HttpRequest) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
-def _rounds_key(number: int, rounds_page: selectors.ClauseRoundsPage) -> str:
-    items = rounds_page.items
-    rounds = sorted({item.round_id for item in items})
-    versions = versions_of(
-        [(THREAD, item.pk) for item in items] + [(FINDINGS, round_id) for round_id in rounds] + [(NAMES, ALL)]
-    )
+def _rounds_key(clause, rounds_page: selectors.ClauseRoundsPage) -> str:
+    """Read from the rows loaded before the fragment is rendered: a change after that has a newer key."""
     state = [
-        (item.pk, item.round_id, item.round.status, item.round.updated_at, rounds_page.modes[item.round_id])
-        for item in items
+        (item.pk, item.version, item.round_id, item.round.version, item.round.status, rounds_page.modes[item.round_id])
+        for item in rounds_page.items
     ]
-    return fragment_key("clause-rounds", number, rounds_page.number, state, versions)
+    return fragment_key("clause-rounds", clause.pk, clause.version, rounds_page.number, rounds_page.num_pages, state)
 
 
-@cached_page
 @require_GET
 def clause_history(request: HttpRequest, number: int) -> HttpResponse:
     clause = selectors.clause_get(number=number)
@@ -54,5 +46,5 @@ def clause_history(request: HttpRequest, number: int) -> HttpResponse:
         context = {"clause": clause, "rounds": rounds, "rounds_page": rounds_page, "pages": pages}
         return render_to_string(ROUNDS, context)
 
-    rounds_html = cached_fragment(_rounds_key(clause.number, rounds_page), render_rounds, timeout=ROUNDS_TIMEOUT)
+    rounds_html = cached_fragment(_rounds_key(clause, rounds_page), render_rounds, timeout=ROUNDS_TIMEOUT)
     return render(request, "rounds/participant/clause_history.html", {"clause": clause, "rounds_html": rounds_html})

@@ -5,32 +5,24 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from rounds.forms.participant import CommentForm, HideForm, ReplyForm
-from rounds.fragments import ALL, NAMES, THREAD
 from rounds.models import AgendaItem, Comment
 from rounds.selectors import discussion as selectors
 from rounds.selectors.participant import agenda_item_for
 from rounds.services import comments
 from strategy_exchange.errors import DomainError
-from strategy_exchange.fragments import cached_fragment, fragment_key, versions_of
-from strategy_exchange.pagecache import CSRF_PLACEHOLDER, cached_page, with_csrf
 
 from . import add_domain_error
+from .threads import PAGE_PARAMETER, OpenForms, threads_for_reader
 
 PAGE = "rounds/participant/discussion.html"
 SECTION = "rounds/participant/_discussion.html"
-THREADS = "rounds/participant/_threads.html"
-# Edit links depend on the time (30 minutes after posting), so a rendered page of threads lives briefly.
-THREADS_TIMEOUT = 60
-PAGE_PARAMETER = "seite"
 
 
 def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
@@ -64,57 +56,8 @@ def _page_of(item: AgendaItem, comment_id: int | None) -> int:
     return selectors.discussion_page_of(comment_id=comment_id, agenda_item_id=item.pk)
 
 
-def _comment_url_pattern(name: str) -> tuple[str, str]:
-    """A comment action's URL around its id, reversed once: ("/beitraege/", "/bearbeiten/")."""
-    marker = 987654321
-    prefix, suffix = reverse(name, kwargs={"pk": marker}).split(str(marker))
-    return prefix, suffix
-
-
-def _attach_urls(threads: list[selectors.CommentView], item: AgendaItem, page: int) -> None:
-    """Every action URL of the comments on a page, built from URLs reversed once per page."""
-    patterns = {
-        key: _comment_url_pattern(f"rounds:comment_{key}")
-        for key in ("reply", "edit", "delete", "hide", "unhide", "highlight")
-    }
-    page_url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
-    query = f"?{PAGE_PARAMETER}={page}&" if page > 1 else "?"
-    for node in selectors.walk(threads):
-        urls = {key: f"{prefix}{node.pk}{suffix}" for key, (prefix, suffix) in patterns.items()}
-        urls["reply_page"] = f"{page_url}{query}antwort={node.pk}#reply-{node.pk}"
-        urls["edit_page"] = f"{page_url}{query}bearbeiten={node.pk}#comment-{node.pk}"
-        node.urls = urls
-
-
-def _threads(request: HttpRequest, item: AgendaItem, access: selectors.Access, context: dict) -> dict:
-    """One page of threads as HTML, with the number of comments and pages.
-
-    Cached per agenda item version, page and viewer for a minute; not while a form in it is open.
-    """
-    page = context["page_number"]
-    opened = context["reply_to"] or context["edit_id"] or context["hide_id"]
-    key = None
-    if not opened:
-        versions = versions_of([(THREAD, item.pk), (NAMES, ALL)])
-        key = fragment_key("threads", item.pk, versions, page, request.user.pk, access.mode, access.moderator)
-
-    def render_threads() -> dict:
-        thread_page = selectors.discussion_page(agenda_item=item, user=request.user, access=access, page=page)
-        _attach_urls(thread_page.threads, item, thread_page.number)
-        pages = {
-            "previous": _discussion_url(item, "discussion", thread_page.number - 1),
-            "next": _discussion_url(item, "discussion", thread_page.number + 1),
-        }
-        html = render_to_string(
-            THREADS, {**context, "thread_page": thread_page, "pages": pages, "csrf_token": CSRF_PLACEHOLDER}
-        )
-        return {"html": html, "total": thread_page.total, "number": thread_page.number}
-
-    threads = cached_fragment(key, render_threads, timeout=THREADS_TIMEOUT)
-    return {**threads, "html": mark_safe(with_csrf(request, threads["html"]))}  # noqa: S308 - rendered template
-
-
 def _context(request: HttpRequest, item: AgendaItem, access: selectors.Access, page: int = 1, **extra) -> dict:
+    forms = OpenForms(**{name: extra.pop(name) for name in list(extra) if name in OpenForms.__dataclass_fields__})
     context = {
         "round": item.round,
         "item": item,
@@ -122,14 +65,10 @@ def _context(request: HttpRequest, item: AgendaItem, access: selectors.Access, p
         "access": access,
         "window": comments.comment_window(round_=item.round),
         "form": CommentForm(agenda_item=item, prefix_id="new"),
-        "reply_to": None,
-        "edit_id": None,
-        "hide_id": None,
-        "page_number": page,
     }
     context.update(extra)
-    threads = _threads(request, item, access, context)
-    context.update(threads=threads, comment_total=threads["total"], page_number=threads["number"])
+    threads = threads_for_reader(request=request, item=item, access=access, page=page, forms=forms)
+    context.update(threads=threads, comment_total=threads.total, page_number=threads.number)
     return context
 
 
@@ -145,7 +84,6 @@ def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, a
     return redirect(_discussion_url(item, anchor, page))
 
 
-@cached_page
 @require_GET
 def discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
     try:

@@ -12,22 +12,18 @@ from django.views.decorators.http import require_GET, require_POST
 from rounds import permissions
 from rounds.calendar import invitation_ics
 from rounds.forms.participant import RsvpForm, StandInForm
-from rounds.fragments import ALL, FINDINGS, NAMES, PARTICIPANTS, ROUND
 from rounds.models import Invitation, Round
 from rounds.selectors import participant as selectors
 from rounds.services import comments, rsvp
 from strategy_exchange.errors import DomainError
-from strategy_exchange.fragments import cached_fragment, fragment_key, versions_of
-from strategy_exchange.pagecache import cached_page
+from strategy_exchange.fragments import cached_fragment, fragment_key
 
 from . import add_domain_error
 
-# The keys hold the versions services bump and the version of the names (clauses, organisations, series);
-# the timeout only bounds what neither reports.
-ROUND_FRAGMENT_TIMEOUT = 10 * 60
+# The keys hold the round's version (rounds.freshness): a newer round never meets an older entry.
+ROUND_FRAGMENT_TIMEOUT = 24 * 60 * 60
 
 
-@cached_page
 @login_required
 @require_GET
 def my_rounds(request: HttpRequest) -> HttpResponse:
@@ -38,10 +34,7 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
 def _round_fragments(round_: Round) -> tuple[str, str]:
     """The agenda (with comment counts and key findings) and the participating organisations, rendered
     once for everyone who may see the round; they show nothing personal."""
-    agenda_version, findings, participants, names = versions_of(
-        [(ROUND, round_.pk), (FINDINGS, round_.pk), (PARTICIPANTS, round_.pk), (NAMES, ALL)]
-    )
-    state = (round_.pk, round_.status, round_.updated_at, permissions.report_is_published(round_))
+    state = (round_.pk, round_.version, round_.status)
 
     def agenda() -> str:
         items, general_findings = selectors.round_agenda(round_=round_)
@@ -52,8 +45,8 @@ def _round_fragments(round_: Round) -> tuple[str, str]:
         context = {"organisations": selectors.round_organisations(round_=round_)}
         return render_to_string("rounds/participant/_round_organisations.html", context)
 
-    agenda_key = fragment_key("round-agenda", state, agenda_version, findings, names)
-    organisations_key = fragment_key("round-organisations", round_.pk, participants, names)
+    agenda_key = fragment_key("round-agenda", state)
+    organisations_key = fragment_key("round-organisations", state)
     return (
         cached_fragment(agenda_key, agenda, timeout=ROUND_FRAGMENT_TIMEOUT),
         cached_fragment(organisations_key, organisations, timeout=ROUND_FRAGMENT_TIMEOUT),
@@ -80,7 +73,6 @@ def _round_context(request: HttpRequest, round_: Round, **forms) -> dict:
     }
 
 
-@cached_page
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:

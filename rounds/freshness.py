@@ -1,0 +1,77 @@
+"""What the cached fragments of the round pages are keyed on, and which writes move those keys on.
+
+- A discussion thread (a page of it) is keyed on its **agenda item's** version.
+- The round page's agenda (items, comment counts, key findings) and participating organisations are
+  keyed on the **round's** version.
+- The clause page's list of rounds is keyed on the versions of the agenda items and rounds it shows.
+
+Saving a versioned row moves its own version on (``strategy_exchange.fragments.Versioned``). The
+dependencies below move on the versions of the rows whose fragments show another row; they run for
+every save and delete, the admin's included, and for ``fragments.rows_changed`` after a
+``QuerySet.update()``. Connected once, in ``rounds.apps``.
+"""
+
+from django.db.models import Q, QuerySet
+
+from clauses.models import Clause
+from participants.models import Organisation, User
+from rounds.models import AgendaItem, Comment, FollowUpReport, Invitation, MeetingNote, Round, Series
+from strategy_exchange.fragments import bump, depends_on
+
+
+def _items(condition: Q) -> None:
+    bump(AgendaItem.objects.filter(condition))
+
+
+def _rounds(condition: Q) -> None:
+    bump(Round.objects.filter(condition))
+
+
+def comments_changed(rows: QuerySet) -> None:
+    """A comment's thread and its round's comment counts."""
+    _items(Q(pk__in=rows.values("agenda_item_id")))
+    _rounds(Q(pk__in=rows.values("agenda_item__round_id")))
+
+
+def agenda_items_changed(rows: QuerySet) -> None:
+    _rounds(Q(pk__in=rows.values("round_id")))
+
+
+def round_rows_changed(rows: QuerySet) -> None:
+    """Invitations (the organisations taking part), meeting notes (key findings) and reports."""
+    _rounds(Q(pk__in=rows.values("round_id")))
+
+
+def series_changed(rows: QuerySet) -> None:
+    _rounds(Q(series__in=rows))
+
+
+def clauses_changed(rows: QuerySet) -> None:
+    _items(Q(clause__in=rows))
+    _rounds(Q(agenda_items__clause__in=rows))
+
+
+def organisations_changed(rows: QuerySet) -> None:
+    """An organisation's name shows with its people's comments and among the round's participants."""
+    _items(Q(comments__organisation__in=rows))
+    _rounds(Q(invitations__organisation__in=rows) | Q(agenda_items__comments__organisation__in=rows))
+
+
+def people_changed(rows: QuerySet) -> None:
+    """A person's name shows with their comments (and goes with their account)."""
+    _items(Q(comments__author__in=rows))
+    _rounds(Q(invitations__user__in=rows) | Q(agenda_items__comments__author__in=rows))
+
+
+PERSON_FIELDS = ("full_name", "email")
+
+
+def connect() -> None:
+    depends_on(Comment, comments_changed)
+    depends_on(AgendaItem, agenda_items_changed)
+    for model in (Invitation, MeetingNote, FollowUpReport):
+        depends_on(model, round_rows_changed)
+    depends_on(Series, series_changed)
+    depends_on(Clause, clauses_changed)
+    depends_on(Organisation, organisations_changed)
+    depends_on(User, people_changed, fields=PERSON_FIELDS)

@@ -1,0 +1,208 @@
+"""A page of a discussion's threads: rendered once for every reader of an access level, with the parts
+that belong to one reader put in per request.
+
+The shared rendering is a list of pieces: HTML, and *slots* where a reader may have a part of their own
+(the body, the actions or the reply form of one comment) together with what every other reader gets
+there. It is cached under the agenda item's version (``rounds.freshness``), the page and the access
+level (published, participant, moderator) – once, not per reader. Per request only the reader's own
+parts are rendered: edit and delete links of their comments (the 30 minutes to edit are checked at that
+moment), their own hidden comment, moderators' controls, and an open reply, edit or hide form. Forms
+carry the reader's CSRF token because they are rendered for the reader; nothing is ever replaced in
+rendered HTML.
+"""
+
+from dataclasses import dataclass, field
+
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from rounds.models import AgendaItem, Comment
+from rounds.selectors import discussion as selectors
+from strategy_exchange.fragments import cached_fragment, fragment_key
+
+COMMENT = "rounds/participant/_comment.html"
+THREADS = "rounds/participant/_threads.html"
+PAGE_PARAMETER = "seite"
+# The key holds the thread's version: the timeout only lets unused pages go.
+TIMEOUT = 24 * 60 * 60
+BODY, ACTIONS, REPLY = "body", "actions", "reply"
+ACTION_NAMES = ("reply", "edit", "delete", "hide", "unhide", "highlight")
+
+
+@dataclass(frozen=True)
+class Slot:
+    comment_id: int
+    part: str
+    shared: str  # for every reader without a part of their own here
+
+
+@dataclass
+class SharedPage:
+    pieces: list
+    comments: dict[int, selectors.CommentView]  # what the readers' parts are made of
+    total: int
+    number: int
+    num_pages: int
+
+
+@dataclass
+class OpenForms:
+    """A form the reader opened without JavaScript (``?antwort=``, ``?bearbeiten=``) or sent with errors."""
+
+    reply_to: int | None = None
+    reply_form: object = None
+    edit_id: int | None = None
+    edit_form: object = None
+    hide_id: int | None = None
+    hide_form: object = None
+
+    def comment_ids(self) -> set[int]:
+        return {pk for pk in (self.reply_to, self.edit_id, self.hide_id) if pk is not None}
+
+
+@dataclass
+class Actions:
+    reply: bool = False
+    edit: bool = False
+    delete: bool = False
+    moderate: bool = False
+
+
+def page_url(item: AgendaItem, page: int = 1) -> str:
+    url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
+    return f"{url}?{PAGE_PARAMETER}={page}" if page > 1 else url
+
+
+class Urls:
+    """Every action URL of the comments on a page, from URLs reversed once."""
+
+    MARKER = 987654321
+
+    def __init__(self, item: AgendaItem, page: int):
+        self.patterns = {}
+        for name in ACTION_NAMES:
+            prefix, suffix = reverse(f"rounds:comment_{name}", kwargs={"pk": self.MARKER}).split(str(self.MARKER))
+            self.patterns[name] = (prefix, suffix)
+        base = page_url(item)
+        self.query = f"{base}?{PAGE_PARAMETER}={page}&" if page > 1 else f"{base}?"
+
+    def __call__(self, pk: int) -> dict[str, str]:
+        urls = {name: f"{prefix}{pk}{suffix}" for name, (prefix, suffix) in self.patterns.items()}
+        urls["reply_page"] = f"{self.query}antwort={pk}#reply-{pk}"
+        urls["edit_page"] = f"{self.query}bearbeiten={pk}#comment-{pk}"
+        return urls
+
+
+def _part(name: str, context: dict) -> str:
+    return render_to_string(f"{COMMENT}#{name}", context)
+
+
+def _shared_pieces(nodes: list[selectors.CommentView], *, mode: str, urls: Urls, pieces: list) -> None:
+    for node in nodes:
+        node_urls = urls(node.pk)
+        pieces.append(_part("head", {"node": node, "mode": mode}))
+        pieces.append(Slot(node.pk, BODY, _part("body", {"node": node, "show_body": node.show_body})))
+        pieces.append(mark_safe("</div>"))
+        actions = Actions(reply=node.can_reply)
+        pieces.append(Slot(node.pk, ACTIONS, _part("actions", {"node": node, "can": actions, "urls": node_urls})))
+        pieces.append(format_html('<div id="reply-slot-{}" class="comment__reply-slot">', node.pk))
+        pieces.append(Slot(node.pk, REPLY, ""))
+        pieces.append(mark_safe("</div>"))
+        if node.replies:
+            pieces.append(mark_safe('<div class="comment__replies">'))
+            _shared_pieces(node.replies, mode=mode, urls=urls, pieces=pieces)
+            pieces.append(mark_safe("</div>"))
+        pieces.append(mark_safe("</article>"))
+
+
+def _render_shared(item: AgendaItem, access: selectors.Access, page: int) -> SharedPage:
+    thread_page = selectors.discussion_page(agenda_item=item, access=access, page=page)
+    number = thread_page.number
+    pages = {"previous": page_url(item, number - 1) + "#discussion", "next": page_url(item, number + 1) + "#discussion"}
+    context = {"thread_page": thread_page, "pages": pages}
+    pieces: list = [render_to_string(f"{THREADS}#start", context)]
+    _shared_pieces(thread_page.threads, mode=access.mode, urls=Urls(item, number), pieces=pieces)
+    pieces.append(render_to_string(f"{THREADS}#end", context))
+    comments = {node.pk: node for node in selectors.walk(thread_page.threads)}
+    for node in comments.values():
+        node.replies = []  # the tree is in the pieces already; keep the cached entry small
+    return SharedPage(pieces, comments, thread_page.total, number, thread_page.num_pages)
+
+
+def shared_page(*, item: AgendaItem, access: selectors.Access, page: int) -> SharedPage:
+    """The page of threads as every reader of ``access`` sees it: cached once under the thread's version,
+    which was read with the agenda item, before the comments."""
+    level = (access.mode, access.moderator, access.can_post)
+    key = fragment_key("threads", item.pk, item.version, page, level)
+    return cached_fragment(key, lambda: _render_shared(item, access, page), timeout=TIMEOUT)
+
+
+def _reader_parts(
+    shared: SharedPage, *, request, item: AgendaItem, access: selectors.Access, forms: OpenForms
+) -> dict[tuple[int, str], str]:
+    reader = request.user
+    reader_id = reader.pk if reader.is_authenticated else None
+    opened = forms.comment_ids()
+    mine = [
+        node
+        for node in shared.comments.values()
+        if access.moderator or node.pk in opened or (reader_id is not None and node.comment.author_id == reader_id)
+    ]
+    if not mine:
+        return {}
+    urls, csrf_token, parts = Urls(item, shared.number), get_token(request), {}
+    for node in mine:
+        comment: Comment = node.comment
+        own = reader_id is not None and comment.author_id == reader_id
+        live = node.state == "visible" or (node.state == "hidden" and (own or access.moderator))
+        edit_form = forms.edit_form if forms.edit_id == node.pk else None
+        if edit_form is not None or (own and node.state == "hidden" and not access.moderator):
+            context = {"node": node, "show_body": True, "edit_form": edit_form, "csrf_token": csrf_token}
+            if own and node.state == "hidden":
+                node = _with_body(node)
+                context["node"] = node
+            parts[(node.pk, BODY)] = _part("body", context)
+        can = Actions(
+            reply=node.can_reply,
+            edit=edit_form is None and selectors.reader_can_edit(comment, reader=reader),
+            delete=access.mode == selectors.FULL and comment.deleted_at is None and (own or access.moderator),
+            moderate=access.moderator and comment.deleted_at is None and live,
+        )
+        hide_form = forms.hide_form if forms.hide_id == node.pk else None
+        context = {"node": node, "can": can, "urls": urls(node.pk), "hide_form": hide_form, "csrf_token": csrf_token}
+        parts[(node.pk, ACTIONS)] = _part("actions", context)
+        if forms.reply_to == node.pk and node.can_reply:
+            context = {"item": item, "form": forms.reply_form, "parent_id": node.pk, "csrf_token": csrf_token}
+            parts[(node.pk, REPLY)] = render_to_string("rounds/participant/_reply_form.html", context)
+    return parts
+
+
+def _with_body(node: selectors.CommentView) -> selectors.CommentView:
+    """The author's own hidden comment, with its text (which the shared page leaves out)."""
+    html = mark_safe(node.comment.body_html)  # noqa: S308 - sanitised when stored
+    return selectors.CommentView(**{**node.__dict__, "html": html, "show_body": True})
+
+
+@dataclass
+class Threads:
+    html: SafeString
+    total: int
+    number: int
+    num_pages: int
+    extra: dict = field(default_factory=dict)
+
+
+def threads_for_reader(
+    *, request, item: AgendaItem, access: selectors.Access, page: int, forms: OpenForms | None = None
+) -> Threads:
+    """The page of threads for this reader: the shared pieces with the reader's own parts put in."""
+    shared = shared_page(item=item, access=access, page=page)
+    parts = _reader_parts(shared, request=request, item=item, access=access, forms=forms or OpenForms())
+    html = "".join(
+        piece if not isinstance(piece, Slot) else parts.get((piece.comment_id, piece.part), piece.shared)
+        for piece in shared.pieces
+    )
+    return Threads(mark_safe(html), shared.total, shared.number, shared.num_pages)  # noqa: S308 - rendered templates
