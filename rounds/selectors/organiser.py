@@ -203,6 +203,15 @@ def invitation_rows(*, round_: Round) -> list[Invitation]:
     )
 
 
+def invitation_table_state(*, round_: Round) -> tuple:
+    """What the invitation table shows, as stored (one query): it changes whenever the table would."""
+    rows = round_.invitations.order_by("pk").values_list(
+        "pk", "rsvp", "delivery", "delivery_attempts", "delivery_error", "sent_sequence", "queued_at", "sent_at",
+        "responded_at", "attended_at", "stand_in_for", "user__full_name", "user__email", "organisation__name",
+    )  # fmt: skip
+    return (round_.pk, round_.version, round_.status, round_.calendar_sequence, list(rows))
+
+
 def invitation_summary(rows: list[Invitation]) -> dict[str, int]:
     summary = {"total": len(rows), "accepted": 0, "declined": 0, "open": 0, "pending": 0, "in_flight": 0, "failed": 0}
     for row in rows:

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
 from rounds.forms.organiser.invitations import (
     InviteEmailForm,
@@ -18,7 +18,7 @@ from rounds.selectors import organiser as selectors
 from rounds.services import invitations as invitation_services
 from strategy_exchange.errors import DomainError
 
-from .common import form_error
+from .common import etag_of, form_error
 
 TEMPLATE = "rounds/organiser/invitations.html"
 
@@ -63,8 +63,15 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, round_)
 
 
+def _table_etag(request: HttpRequest, pk: int) -> str:
+    """The stored state the table shows, for the reader (and their CSRF secret, which its forms carry)."""
+    round_ = get_round_to_manage(request.user, pk=pk)
+    return etag_of(request, selectors.invitation_table_state(round_=round_))
+
+
 @login_required
 @require_GET
+@condition(etag_func=_table_etag)  # polled by htmx: an unchanged table is answered with 304
 def invitations_table(request: HttpRequest, pk: int) -> HttpResponse:
     """The invitation table alone; the page reloads it every few seconds while it is open."""
     round_ = get_round_to_manage(request.user, pk=pk)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import conditional_page, require_GET, require_POST
 
 from rounds.models import Round
 from rounds.permissions import get_round_to_manage
@@ -46,6 +46,7 @@ def report_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@conditional_page  # polled by htmx: an unchanged fragment is answered with 304
 def report_status(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     """One report's row, polled by the page while the report is being built."""
     round_ = get_round_to_manage(request.user, pk=pk)

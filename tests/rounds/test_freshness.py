@@ -1,0 +1,382 @@
+"""Every write that changes what a page shows is visible at the next request of a reader who had the page
+(with its fragments) cached: through services, model saves and deletes as the admin does them, the
+``QuerySet.update()`` hook, a renamed person and a deleted account. Also: eviction never brings back
+older HTML, and text that looks like a token is shown as written."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from clauses.models import Position
+from clauses.services import position_save
+from participants.models import Organisation
+from rounds.models import Comment, Invitation
+from rounds.services import comments, rsvp
+from rounds.services.privacy import account_delete
+from strategy_exchange.fragments import rows_changed
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PositionFactory,
+    StrategyFactory,
+    UserFactory,
+    round_with_roles,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    roles: object
+    reader: object  # an invited representative of another organisation, who reads every page
+    comment: Comment
+    position: Position
+
+
+@pytest.fixture
+def world():
+    roles = round_with_roles(starts_at=timezone.now() + datetime.timedelta(days=3))
+    rsvp.rsvp_answer(invitation=roles.invitation, answer="accept")
+    reader_org = OrganisationFactory(name="Stadt Bamberg")
+    reader = UserFactory(full_name="Rita Leserin")
+    MembershipFactory(user=reader, organisation=reader_org)
+    InvitationFactory(round=roles.round, user=reader, organisation=reader_org, rsvp=Invitation.Rsvp.ACCEPTED)
+    comment = comments.comment_post(
+        agenda_item=roles.item, author=roles.invited, body="Erster Beitrag", confidentiality="quotable"
+    )
+    strategy = StrategyFactory(organisation=roles.invited_org, title="Smart City Jena 2030")
+    position = PositionFactory(strategy=strategy, clause=roles.clause, status=Position.Status.CONTAINS)
+    return World(roles=roles, reader=reader, comment=Comment.objects.get(pk=comment.pk), position=position)
+
+
+# The pages, and who reads them -----------------------------------------------------------------------
+
+
+def _round_page(w: World):
+    return reverse("rounds:round_detail", kwargs={"pk": w.roles.round.pk}), w.reader
+
+
+def _discussion(w: World):
+    kwargs = {"round_pk": w.roles.round.pk, "number": w.roles.clause.number}
+    return reverse("rounds:discussion", kwargs=kwargs), w.reader
+
+
+def _clause_page(w: World):
+    return reverse("rounds:clause_history", kwargs={"number": w.roles.clause.number}), w.reader
+
+
+def _matrix(w: World):
+    return reverse("clauses:matrix"), w.reader
+
+
+def _series_page(w: World):
+    return reverse("orga:series_detail", kwargs={"slug": w.roles.series.slug}), w.roles.organiser
+
+
+def _dashboard(w: World):
+    return reverse("orga:dashboard"), w.roles.organiser
+
+
+def _organisation_page(w: World):
+    slug = Organisation.objects.get(pk=w.roles.invited_org.pk).slug
+    return reverse("orga:organisation_detail", kwargs={"slug": slug}), w.roles.organiser
+
+
+# The writes: each returns the text the page shows afterwards and the text it no longer shows ----------
+
+
+def comment_posted(w: World):
+    comments.comment_post(
+        agenda_item=w.roles.item, author=w.roles.invited, body="Zweiter Beitrag", confidentiality="quotable"
+    )
+    return "Zweiter Beitrag", None
+
+
+def comment_posted_counts(w: World):
+    comment_posted(w)
+    return "Zur Diskussion (2 Beiträge)", "Zur Diskussion (1 Beitrag)"
+
+
+def comment_saved_as_admin(w: World):
+    w.comment.body = "Korrigiert im Admin"
+    w.comment.save()
+    return "Korrigiert im Admin", "Erster Beitrag"
+
+
+def comment_deleted_as_admin(w: World):
+    w.comment.delete()
+    return "Noch keine Beiträge.", "Erster Beitrag"
+
+
+def comment_deleted_counts(w: World):
+    w.comment.delete()
+    return "Zur Diskussion (0 Beiträge)", "Zur Diskussion (1 Beitrag)"
+
+
+def comment_updated_with_hook(w: World):
+    rows = Comment.objects.filter(pk=w.comment.pk)
+    rows.update(body="Per Update", body_html="<p>Per Update</p>", highlighted=True)
+    rows_changed(Comment, [w.comment.pk])
+    return "Per Update", "Erster Beitrag"
+
+
+def comment_moderated(w: World):
+    comments.comment_hide(comment=w.comment, user=w.roles.organiser, reason="Ton")
+    return "Dieser Beitrag wurde von der Moderation ausgeblendet.", "Erster Beitrag"
+
+
+def person_renamed(w: World):
+    w.roles.invited.full_name = "Ina Umbenannt"
+    w.roles.invited.save()
+    return "Ina Umbenannt", "Ina Eingeladen"
+
+
+def account_deleted(w: World):
+    account_delete(user=w.roles.invited)
+    return "ehemalige:r Vertreter:in", "Ina Eingeladen"
+
+
+def organisation_renamed(w: World):
+    organisation = Organisation.objects.get(pk=w.roles.invited_org.pk)
+    organisation.name = "Wissenschaftsstadt Jena"
+    organisation.save()
+    return "Wissenschaftsstadt Jena", None
+
+
+def organisation_deleted_as_admin(w: World):
+    OrganisationFactory(name="Gemeinde Leer")  # stays
+    Organisation.objects.get(pk=w.roles.invited_org.pk).delete()
+    return 'aria-labelledby="matrix-heading"', "Stadt Jena, § 4"
+
+
+def clause_renamed(w: World):
+    w.roles.clause.title = "Offene Daten als Grundsatz"
+    w.roles.clause.save()
+    return "Offene Daten als Grundsatz", "Beteiligung aller relevanten Akteure"
+
+
+def series_renamed(w: World):
+    w.roles.series.title = "Reihe Mitteldeutschland"
+    w.roles.series.save()
+    return "Reihe Mitteldeutschland", None
+
+
+def position_saved(w: World):
+    position_save(
+        strategy=w.position.strategy, clause=w.roles.clause, user=w.roles.invited, status=Position.Status.ABSENT
+    )
+    return "§ 4: nicht enthalten", "§ 4: enthalten"
+
+
+def position_saved_as_admin(w: World):
+    w.position.status = Position.Status.PARTLY
+    w.position.save()
+    return "§ 4: teilweise", "§ 4: enthalten"
+
+
+def position_updated_with_hook(w: World):
+    rows = Position.objects.filter(pk=w.position.pk)
+    rows.update(status=Position.Status.ABSENT)
+    rows_changed(Position, rows.values("pk"))
+    return "§ 4: nicht enthalten", "§ 4: enthalten"
+
+
+def position_deleted_as_admin(w: World):
+    w.position.delete()
+    return "position position--none", "§ 4: enthalten"
+
+
+def position_saved_on_organisation_page(w: World):
+    position_saved(w)
+    return "<strong>nicht enthalten</strong>", "<strong>enthalten</strong>"
+
+
+def invitation_answered(w: World):
+    late_org = OrganisationFactory(name="Landkreis Spät")
+    late = InvitationFactory(round=w.roles.round, organisation=late_org)
+    rsvp.rsvp_answer(invitation=late, answer="accept")
+    return "Landkreis Spät", None
+
+
+def invitation_declined_with_update(w: World):
+    rows = Invitation.objects.filter(round=w.roles.round, organisation=w.roles.invited_org)
+    rows.update(rsvp=Invitation.Rsvp.DECLINED)
+    rows_changed(Invitation, rows.values("pk"))
+    return "Stadt Bamberg", "Stadt Jena"
+
+
+CASES: list[tuple[Callable, Callable]] = [
+    (_discussion, comment_posted),
+    (_discussion, comment_saved_as_admin),
+    (_discussion, comment_deleted_as_admin),
+    (_discussion, comment_updated_with_hook),
+    (_discussion, comment_moderated),
+    (_discussion, person_renamed),
+    (_discussion, account_deleted),
+    (_discussion, organisation_renamed),
+    (_round_page, comment_posted_counts),
+    (_round_page, comment_deleted_counts),
+    (_round_page, clause_renamed),
+    (_round_page, organisation_renamed),
+    (_round_page, invitation_answered),
+    (_round_page, invitation_declined_with_update),
+    (_clause_page, comment_posted),
+    (_clause_page, comment_saved_as_admin),
+    (_clause_page, comment_updated_with_hook),
+    (_clause_page, person_renamed),
+    (_clause_page, account_deleted),
+    (_clause_page, organisation_renamed),
+    (_clause_page, series_renamed),
+    (_matrix, position_saved),
+    (_matrix, position_saved_as_admin),
+    (_matrix, position_updated_with_hook),
+    (_matrix, position_deleted_as_admin),
+    (_matrix, organisation_renamed),
+    (_matrix, organisation_deleted_as_admin),
+    (_series_page, organisation_renamed),
+    (_series_page, invitation_answered),
+    (_series_page, series_renamed),
+    (_dashboard, series_renamed),
+    (_organisation_page, person_renamed),
+    (_organisation_page, organisation_renamed),
+    (_organisation_page, position_saved_on_organisation_page),
+]
+
+
+def _ids(case) -> str:
+    page, write = case
+    return f"{page.__name__.strip('_')}-{write.__name__}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_ids(case) for case in CASES])
+def test_write_shows_at_the_next_request_of_a_reader_with_the_page_cached(client, world, case):
+    page, write = case
+    url, reader = page(world)
+    client.force_login(reader)
+    first = client.get(url)
+    assert first.status_code == 200
+    client.get(url)  # served from the fragments now
+
+    shown, gone = write(world)
+    content = client.get(url).content.decode()
+
+    assert shown in content
+    if gone is not None:
+        assert gone not in content
+
+
+def test_write_after_the_cache_lost_every_key_never_brings_back_older_html(client, world):
+    url, reader = _discussion(world)
+    client.force_login(reader)
+    client.get(url)
+    comment_saved_as_admin(world)
+    cache.clear()  # eviction: every key, fragments and all, is gone between the write and the read
+
+    after_eviction = client.get(url).content.decode()
+    comment_updated_with_hook(world)
+    after_next_write = client.get(url).content.decode()
+
+    assert ("Korrigiert im Admin" in after_eviction, "Erster Beitrag" in after_eviction) == (True, False)
+    assert ("Per Update" in after_next_write, "Korrigiert im Admin" in after_next_write) == (True, False)
+
+
+def test_stale_instance_saved_later_cannot_write_an_older_version_back(client, world):
+    url, reader = _round_page(world)
+    stale = type(world.roles.round).objects.get(pk=world.roles.round.pk)  # loaded before the comment below
+    client.force_login(reader)
+    comment_posted(world)
+    client.get(url)  # caches the page with two comments
+
+    stale.title = "Neuer Titel"
+    stale.save()
+    comments.comment_post(
+        agenda_item=world.roles.item, author=world.roles.invited, body="Dritter", confidentiality="quotable"
+    )
+    content = client.get(url).content.decode()
+
+    assert "Zur Diskussion (3 Beiträge)" in content
+
+
+def test_comment_that_looks_like_a_token_is_shown_exactly_as_written(client, world):
+    body = "Siehe https://evil.example/?t=csrf-token-of-the-viewer und csrfmiddlewaretoken"
+    comments.comment_post(
+        agenda_item=world.roles.item, author=world.roles.invited, body=body, confidentiality="quotable"
+    )
+    url, _reader = _discussion(world)
+    client.force_login(world.roles.organiser)
+    client.get(url)
+
+    response = client.get(url)
+    content = response.content.decode()
+
+    assert "https://evil.example/?t=csrf-token-of-the-viewer" in content
+    assert response.cookies.get("csrftoken") is None or response.cookies["csrftoken"].value not in content
+
+
+def test_discussion_thread_is_cached_once_for_all_readers_of_a_level(client, world):
+    url, reader = _discussion(world)
+    other = UserFactory(full_name="Otto Zweitleser")
+    InvitationFactory(round=world.roles.round, user=other, organisation=world.roles.outsider_org)
+    client.force_login(reader)
+    client.get(url)
+    keys_after_first = _fragment_keys()
+
+    client.force_login(other)
+    client.get(url)
+
+    assert _fragment_keys() == keys_after_first
+
+
+def _fragment_keys() -> set[str]:
+    backend = cache._cache if hasattr(cache, "_cache") else None
+    if isinstance(backend, dict):  # locmem
+        return {key for key in backend if "fragment:threads" in key}
+    client = cache._cache.get_client()
+    return {key.decode() for key in client.keys("*fragment:threads*")}
+
+
+def test_own_edit_link_and_moderation_controls_are_per_reader(client, world):
+    url, reader = _discussion(world)
+    edit_url = reverse("rounds:comment_edit", kwargs={"pk": world.comment.pk})
+    hide_url = reverse("rounds:comment_hide", kwargs={"pk": world.comment.pk})
+
+    views = {}
+    for person in (reader, world.roles.invited, world.roles.organiser):
+        client.force_login(person)
+        views[person.full_name] = client.get(url).content.decode()
+
+    assert (edit_url in views["Rita Leserin"], hide_url in views["Rita Leserin"]) == (False, False)
+    assert (edit_url in views["Ina Eingeladen"], hide_url in views["Ina Eingeladen"]) == (True, False)
+    assert (edit_url in views["Olga Organisatorin"], hide_url in views["Olga Organisatorin"]) == (False, True)
+
+
+def test_edit_link_ends_after_thirty_minutes_without_a_write(client, world, time_machine):
+    url, _reader = _discussion(world)
+    edit_url = reverse("rounds:comment_edit", kwargs={"pk": world.comment.pk})
+    client.force_login(world.roles.invited)
+    before = client.get(url).content.decode()
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=31))
+    after = client.get(url).content.decode()
+
+    assert (edit_url in before, edit_url in after) == (True, False)
+
+
+def test_own_hidden_comment_shows_its_text_to_the_author_only(client, world):
+    comments.comment_hide(comment=world.comment, user=world.roles.organiser, reason="Ton")
+    url, reader = _discussion(world)
+
+    client.force_login(reader)
+    others = client.get(url).content.decode()
+    client.force_login(world.roles.invited)
+    own = client.get(url).content.decode()
+
+    assert ("Erster Beitrag" in others, "Erster Beitrag" in own) == (False, True)
+    assert "Grund: Ton" in own
