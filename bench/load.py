@@ -1,16 +1,21 @@
 """Load generators: ``wrk`` when installed, otherwise a small threaded one in pure Python.
 
 Both keep ``connections`` requests in flight for ``duration`` seconds and report requests per second
-and latency percentiles. Check a page's status before loading it: wrk counts redirects as success.
+and latency percentiles. Given several session cookies, each request carries one picked at random (wrk
+through a Lua script that reads them from a file), as many readers open a page at the same time. Check a
+page's status before loading it: wrk counts redirects as success.
 """
 
 import http.client
+import random
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -25,6 +30,7 @@ class LoadResult:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
+    sessions: int = 0  # distinct session cookies the requests picked from
 
 
 def load_tool(*, preferred: str = "auto") -> str:
@@ -49,18 +55,60 @@ def _headers(cookie: str | None) -> dict[str, str]:
     return {"Cookie": cookie} if cookie else {}
 
 
-def load_run(*, url: str, cookie: str | None, duration: float, connections: int, tool: str = "auto") -> LoadResult:
+def load_run(
+    *, url: str, cookies: list[str] | None = None, duration: float, connections: int, tool: str = "auto"
+) -> LoadResult:
+    """Load ``url``; every request carries a cookie picked at random from ``cookies`` (none if empty)."""
+    cookies = [cookie for cookie in cookies or [] if cookie]
     if load_tool(preferred=tool) == "wrk":
-        return _wrk(url=url, cookie=cookie, duration=duration, connections=connections)
-    return _python(url=url, cookie=cookie, duration=duration, connections=connections)
+        return _wrk(url=url, cookies=cookies, duration=duration, connections=connections)
+    return _python(url=url, cookies=cookies, duration=duration, connections=connections)
 
 
-def _wrk(*, url: str, cookie: str | None, duration: float, connections: int) -> LoadResult:
+# wrk calls request() for every request: the Cookie header of a session picked at random from the file
+# named after "--" on the command line (one cookie a line), with the random seed that follows it.
+READERS_LUA = """\
+local cookies = {}
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
+function init(args)
+  for line in io.lines(args[1]) do
+    if #line > 0 then
+      cookies[#cookies + 1] = line
+    end
+  end
+  math.randomseed(tonumber(args[2] or os.time()) + 7919 * (thread_number or 0))
+end
+
+function request()
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  headers["Cookie"] = cookies[math.random(#cookies)]
+  return wrk.format(nil, nil, headers)
+end
+"""
+
+
+def _wrk(*, url: str, cookies: list[str], duration: float, connections: int) -> LoadResult:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "30s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
-    return parse_wrk(output)
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
+        if cookies:
+            script, sessions = Path(folder) / "readers.lua", Path(folder) / "sessions.txt"
+            script.write_text(READERS_LUA)
+            sessions.write_text("".join(f"{cookie}\n" for cookie in cookies))
+            seed = random.SystemRandom().randrange(2**31)
+            command += ["-s", str(script), url, "--", str(sessions), str(seed)]
+        else:
+            command.append(url)
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    return replace(parse_wrk(output), sessions=len(set(cookies)))
 
 
 def _milliseconds(text: str) -> float:
@@ -100,7 +148,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def _python(*, url: str, cookie: str | None, duration: float, connections: int) -> LoadResult:
+def _python(*, url: str, cookies: list[str], duration: float, connections: int) -> LoadResult:
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     latencies: list[float] = []
@@ -111,11 +159,14 @@ def _python(*, url: str, cookie: str | None, duration: float, connections: int) 
 
     def worker() -> None:
         own, failed = [], 0
+        # Which reader sends the next request; not a secret.
+        pick = random.Random().choice  # noqa: S311  # nosec B311
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         while time.perf_counter() < deadline:
+            headers = _headers(pick(cookies) if cookies else None)
             begin = time.perf_counter()
             try:
-                connection.request("GET", target, headers=_headers(cookie))
+                connection.request("GET", target, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 failed += response.status >= 400
@@ -143,4 +194,5 @@ def _python(*, url: str, cookie: str | None, duration: float, connections: int) 
         requests_per_second=len(latencies) / seconds if seconds else 0.0,
         p50_ms=percentile(latencies, 0.50),
         p99_ms=percentile(latencies, 0.99),
+        sessions=len(set(cookies)),
     )

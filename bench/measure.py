@@ -9,28 +9,46 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import django
-from django.conf import settings
 from django.db import connection
 
+from bench.comments import (
+    comment_windows_opened,
+    comments_remove,
+    targets_elsewhere,
+    targets_into,
+    writer_plan,
+    written_between,
+)
 from bench.fanout import fanout_measure
 from bench.load import LoadResult, http_get, load_run, load_tool
-from bench.pages import BARE, PAGES, Page, Targets, targets_resolve
-from bench.processes import Gunicorn
-from bench.queries import PageQueries, logged_in_client, queries_measure
+from bench.pages import BARE, LARGEST_DISCUSSION, PAGES, Page, Targets, targets_resolve
+from bench.processes import CommentWriter, Gunicorn
+from bench.queries import PageQueries, queries_measure
+from bench.render import cold_render_measure
 from bench.reports import report_build_measure
-from bench.results import FANOUT_TARGET, REPORT_TARGET_S, Result, checked, load_results, not_available, query_results
+from bench.results import (
+    COLD_RENDER_TARGET_MS,
+    DISCUSSION_RATIO_TARGET,
+    FANOUT_TARGET,
+    P99_TARGET_MS,
+    RATIO_TARGET,
+    REPORT_TARGET_S,
+    Result,
+    checked,
+    load_results,
+    not_available,
+    query_results,
+    write_rate_result,
+)
+from bench.sessions import reader_cookies, session_cookie
 
-__all__ = ["checked", "machine_results", "run_all"]
+__all__ = ["checked", "machine_results", "run_all", "session_cookie"]
 
 SINGLE_REQUEST_TIMEOUT = 120
-
-
-def session_cookie(*, user_id: int | None) -> str | None:
-    """A real session of the user in the database the server reads, as a Cookie header value."""
-    if user_id is None:
-        return None
-    client = logged_in_client(user_id=user_id)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+WRITE_RATE = 10.0  # comments/s into other rounds while each page is measured
+DISCUSSION_WRITE_RATE = 1.0  # comments/s into the discussion measured
+WRITER_SLACK_S = 30  # per page, on top of warm-up and load: the writers' time limit, which they never reach
+COLD_RENDERS = 5
 
 
 @dataclass(frozen=True)
@@ -38,69 +56,173 @@ class PageLoad:
     load: LoadResult
     single_ms: float  # one request on its own, before the load
     size: int
+    started: float  # time.time() around the measured load (after the warm-up)
+    ended: float
 
 
-def page_load(
-    *, base_url: str, page: Page, targets: Targets, duration: float, warmup: float, connections: int, tool: str
-) -> PageLoad | Result:
-    """Load one page for ``duration`` seconds after a warm-up; a Result explains why it was not loaded."""
-    path = page.url(targets)
-    if path is None:
-        return not_available(page.name, page.url_name)
-    cookie = session_cookie(user_id=targets.user_id(page.role))
+@dataclass(frozen=True)
+class LoadOptions:
+    duration: float
+    warmup: float
+    connections: int
+    tool: str
+
+
+def page_load(*, base_url: str, path: str, name: str, cookies: list[str], options: LoadOptions) -> PageLoad | Result:
+    """Load one page for ``duration`` seconds after a warm-up, each request with one of ``cookies`` picked at
+    random (the first one for the single request before); a Result explains why it was not loaded."""
+    url = base_url + path
     started = time.perf_counter()
     try:
-        status, body = http_get(url=base_url + path, cookie=cookie, timeout=SINGLE_REQUEST_TIMEOUT)
+        status, body = http_get(url=url, cookie=cookies[0] if cookies else None, timeout=SINGLE_REQUEST_TIMEOUT)
     except TimeoutError:
-        return Result(page.name, None, "", ok=False, note=f"no answer within {SINGLE_REQUEST_TIMEOUT} s: not measured")
+        return Result(name, None, "", ok=False, note=f"no answer within {SINGLE_REQUEST_TIMEOUT} s: not measured")
     single_ms = (time.perf_counter() - started) * 1000
     if status != 200:
-        return Result(page.name, None, "", note=f"status {status} for {path}: not measured")
-    if warmup:
-        load_run(url=base_url + path, cookie=cookie, duration=warmup, connections=connections, tool=tool)
-    load = load_run(url=base_url + path, cookie=cookie, duration=duration, connections=connections, tool=tool)
-    return PageLoad(load, single_ms, len(body))
+        return Result(name, None, "", note=f"status {status} for {path}: not measured")
+    load = {"url": url, "cookies": cookies, "connections": options.connections, "tool": options.tool}
+    if options.warmup:
+        load_run(**load, duration=options.warmup)
+    begin = time.time()
+    measured = load_run(**load, duration=options.duration)
+    return PageLoad(measured, single_ms, len(body), begin, time.time())
 
 
 def pages_results(
-    *, env: dict[str, str], targets: Targets, workers: int, duration: float, warmup: float, connections: int, tool: str
+    *,
+    env: dict[str, str],
+    targets: Targets,
+    workers: int,
+    options: LoadOptions,
+    write_rate: float = WRITE_RATE,
+    discussion_write_rate: float = DISCUSSION_WRITE_RATE,
+    log: Callable[[str], None] = lambda message: None,
 ) -> list[Result]:
-    """Every page under load, from the page cache as one reader reloads it; then the acceptance pages with
-    the page cache off, rendered for each request as for a reader who comes after a write (no target)."""
-    options = {"targets": targets, "duration": duration, "warmup": warmup, "connections": connections, "tool": tool}
+    """The bare view alone; every page while a writer puts ``write_rate`` comments/s into other rounds; then
+    each discussion while a writer puts ``discussion_write_rate`` comments/s into it. Requests carry the
+    sessions of up to 200 readers of the round (the organiser's one for the organiser pages)."""
     var = Path(env.get("VAR_DIR", "."))
-    with Gunicorn(env=env, workers=workers, logfile=var / "gunicorn.log") as server:
-        server.start()
-        bare = page_load(base_url=server.base_url, page=BARE, **options)
-        if not isinstance(bare, PageLoad):
-            raise RuntimeError(f"the bare view did not answer: {bare.note}")
-        results = load_results(name=BARE.name, load=bare.load, bare=None, acceptance=False)
-        results += _pages_loaded(server=server, pages=PAGES, bare=bare.load, options=options)
-    rendered_env = {**env, "PAGE_CACHE_SECONDS": "0"}
-    with Gunicorn(env=rendered_env, workers=workers, logfile=var / "gunicorn-rendered.log") as server:
-        server.start()
-        acceptance = [page for page in PAGES if page.acceptance]
-        results += _pages_loaded(server=server, pages=acceptance, bare=bare.load, options=options, rendered=True)
+    writer_env = {**os.environ, **env}
+    measured_rounds = {targets.round_id, targets.largest.round_id}
+    elsewhere = targets_elsewhere(exclude_round_ids=measured_rounds)
+    if not elsewhere:
+        raise RuntimeError("no other round with accepted invitations to write comments into")
+    discussions = [page for page in PAGES if page.thread is not None]
+    per_second = "comment/s" if discussion_write_rate == 1 else "comments/s"
+    per_page = options.warmup + options.duration + WRITER_SLACK_S
+    window_rounds = {target.round_id for target in elsewhere} | measured_rounds
+    cookies = {page.role: reader_cookies(user_ids=targets.user_ids(page.role)) for page in PAGES}
+    log(f"sessions: {', '.join(f'{len(each)} for {role}' for role, each in cookies.items())}")
+    comments_remove()
+    results: list[Result] = []
+    journal = var / "comment-windows.json"
+    try:
+        with (
+            comment_windows_opened(
+                round_ids=window_rounds, seconds=per_page * (len(PAGES) + len(discussions)), journal=journal
+            ) as widened,
+            Gunicorn(env=env, workers=workers, logfile=var / "gunicorn.log") as server,
+        ):
+            if widened:
+                log("comment windows widened for the writers: " + "; ".join(widened))
+            server.start()
+            bare = page_load(
+                base_url=server.base_url, path=BARE.url(targets), name=BARE.name, cookies=[], options=options
+            )
+            if not isinstance(bare, PageLoad):
+                raise RuntimeError(f"the bare view did not answer: {bare.note}")
+            results += load_results(name=BARE.name, load=bare.load, bare=None, note="no comments written")
+            rounds = len({target.round_id for target in elsewhere})
+            where = f"into {len(elsewhere)} agenda items of {rounds} other rounds"
+            plan = writer_plan(targets=elsewhere, rate=write_rate, seconds=per_page * len(PAGES))
+            log(f"writer: {write_rate:g} comments/s {where}")
+            with CommentWriter(env=writer_env, plan=plan, folder=var, name="writer-elsewhere") as writer:
+                writer.start()
+                for page in PAGES:
+                    server.drain()
+                    results += _page_results(
+                        server=server, page=page, targets=targets, cookies=cookies[page.role], options=options,
+                        bare=bare.load, writer=writer, rate=write_rate, where=where,
+                        ratio_target=RATIO_TARGET if page.acceptance else None,
+                        p99_target=P99_TARGET_MS if page.acceptance else None,
+                    )  # fmt: skip
+            for page in discussions:
+                thread = page.thread(targets)
+                plan = writer_plan(
+                    targets=targets_into(agenda_item_id=thread.agenda_item_id),
+                    rate=discussion_write_rate,
+                    seconds=per_page,
+                )
+                log(f"writer: {discussion_write_rate:g} comments/s into the {page.name}")
+                with CommentWriter(env=writer_env, plan=plan, folder=var, name="writer-discussion") as writer:
+                    writer.start()
+                    server.drain()
+                    results += _page_results(
+                        server=server, page=page, targets=targets, cookies=cookies[page.role], options=options,
+                        bare=bare.load, writer=writer, rate=discussion_write_rate, where="into this discussion",
+                        ratio_target=DISCUSSION_RATIO_TARGET, p99_target=None,
+                        name=f"{page.name}, {discussion_write_rate:g} {per_second} into it", single=False,
+                    )  # fmt: skip
+    finally:
+        removed = comments_remove()
+        log(f"{removed} comments of the writers removed")
     return results
 
 
-def _pages_loaded(
-    *, server: Gunicorn, pages: list[Page], bare: LoadResult, options: dict, rendered: bool = False
+def _page_results(
+    *,
+    server: Gunicorn,
+    page: Page,
+    targets: Targets,
+    cookies: list[str],
+    options: LoadOptions,
+    bare: LoadResult,
+    writer: CommentWriter,
+    rate: float,
+    where: str,
+    ratio_target: float | None,
+    p99_target: float | None,
+    name: str | None = None,
+    single: bool = True,
 ) -> list[Result]:
+    name = name or page.name
+    path = page.url(targets)
+    if path is None:
+        return [not_available(name, page.url_name)]
+    measured = page_load(base_url=server.base_url, path=path, name=name, cookies=cookies, options=options)
+    if isinstance(measured, Result):
+        return [measured]
+    seconds = measured.ended - measured.started
+    written = written_between(writer.records(), start=measured.started, end=measured.ended)
     results = []
-    for page in pages:
-        server.drain()
-        measured = page_load(base_url=server.base_url, page=page, **options)
-        if isinstance(measured, Result):
-            results.append(measured)
-        elif rendered:
-            name = f"{page.name}, rendered each time"
-            results += load_results(name=name, load=measured.load, bare=bare, acceptance=False)
-        else:
-            note = f"{measured.size:,} bytes of HTML"
-            results.append(Result(f"{page.name}: single request", round(measured.single_ms, 1), "ms", note=note))
-            results += load_results(name=page.name, load=measured.load, bare=bare, acceptance=page.acceptance)
+    if single:
+        note = f"{measured.size:,} bytes of HTML"
+        results.append(Result(f"{name}: single request", round(measured.single_ms, 1), "ms", note=note))
+    note = f"{written / seconds if seconds else 0:.1f} comments/s written {where}"
+    results += load_results(
+        name=name, load=measured.load, bare=bare, ratio_target=ratio_target, p99_target=p99_target, note=note
+    )
+    results.append(write_rate_result(name=name, written=written, seconds=seconds, rate=rate, where=where))
     return results
+
+
+def cold_render_results(*, targets: Targets, renders: int = COLD_RENDERS) -> list[Result]:
+    """The largest thread rendered in-process with every cache emptied before each request; the median counts."""
+    page = LARGEST_DISCUSSION
+    name = f"{page.name}: cold render"
+    path = page.url(targets)
+    if path is None:
+        return [not_available(name, page.url_name)]
+    render = cold_render_measure(path=path, user_id=targets.user_id(page.role), renders=renders)
+    timings = ", ".join(f"{each:.1f}" for each in render.milliseconds)
+    note = (
+        f"median of {renders} renders, each after cache.clear() ({timings} ms); {targets.largest.comments:,} "
+        f"comments, {render.size:,} bytes of HTML"
+    )
+    result = checked(name, round(render.median_ms, 1), "ms", op="<=", limit=COLD_RENDER_TARGET_MS, note=note)
+    if render.status != 200:
+        result.ok, result.note = False, f"status {render.status} for {path}; " + result.note
+    return [result]
 
 
 REPORT_BUILDS = 3
@@ -187,22 +309,37 @@ def _read(path: str) -> str:
 def run_all(
     *, args: argparse.Namespace, env: dict[str, str], small: list[PageQueries], log: Callable[[str], None]
 ) -> list[Result]:
-    targets = targets_resolve()
-    log(f"targets: {targets}")
+    targets = targets_resolve(readers=args.readers)
+    log(f"targets: {targets.describe()}")
     results = query_results(small=small, scale=queries_measure(targets=targets))
+    results += targets_results(targets=targets, readers=args.readers)
     tool = load_tool(preferred=args.load)
     log(f"pages: {args.duration:g} s each with {tool}, {args.connections} connections, {args.workers} workers")
+    options = LoadOptions(duration=args.duration, warmup=args.warmup, connections=args.connections, tool=tool)
     results += pages_results(
         env=env,
         targets=targets,
         workers=args.workers,
-        duration=args.duration,
-        warmup=args.warmup,
-        connections=args.connections,
-        tool=tool,
+        options=options,
+        write_rate=args.write_rate,
+        discussion_write_rate=args.discussion_write_rate,
+        log=log,
     )
+    log(f"cold render of the largest thread, {args.cold_renders} times")
+    results += cold_render_results(targets=targets, renders=args.cold_renders)
     log("report build")
     results += report_results(targets=targets)
     log(f"fan-out of {args.fanout} invitations")
     results += fanout_results(env=env, targets=targets, count=args.fanout, concurrency=args.fanout_concurrency)
+    return results
+
+
+def targets_results(*, targets: Targets, readers: int) -> list[Result]:
+    """Who reads: fewer readers than asked for when a round has fewer accepted invitations."""
+    results = []
+    for label, thread in (("benchmark round", targets.thread), ("round of the largest thread", targets.largest)):
+        note = f"round {thread.round_id}, clause {thread.clause_number}: {thread.comments:,} comments"
+        if len(thread.readers) < readers:
+            note += f"; only {len(thread.readers)} accepted invitations, not {readers}"
+        results.append(Result(f"readers of the {label}", len(thread.readers), "sessions", note=note))
     return results

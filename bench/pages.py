@@ -10,27 +10,71 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
+from bench.data import BENCH_ROUND_TITLE
 from participants.models import Strategy
-from rounds.models import Invitation, Round
-from rounds.scale import BENCH_ROUND_TITLE
+from rounds.models import AgendaItem, Comment, Invitation, Round
 
 ORGANISER = "organiser"
-REPRESENTATIVE = "representative"
+READER = "reader"  # an accepted invitee of the benchmark round
+LARGEST_READER = "largest thread reader"  # an accepted invitee of the round with the largest thread
 ANONYMOUS = "anonymous"
+READERS = 200
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A discussion under load: an agenda item, its number of comments and the people who may read it."""
+
+    agenda_item_id: int
+    round_id: int
+    clause_number: int
+    comments: int
+    readers: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Targets:
-    """The objects the pages show: the benchmark round (300 comments at scale) and people who may see it."""
+    """The objects the pages show: the benchmark round (300 comments at scale), the largest thread of the
+    data, and the people who open them: the organiser and up to ``READERS`` accepted invitees of each round."""
 
     round_id: int
     series_slug: str
-    clause_number: int
     organiser_id: int
-    representative_id: int
+    thread: Thread  # the benchmark round's first agenda item
+    largest: Thread  # the agenda item with the most comments
+
+    @property
+    def clause_number(self) -> int:
+        return self.thread.clause_number
+
+    @property
+    def readers(self) -> tuple[int, ...]:
+        return self.thread.readers
+
+    @property
+    def representative_id(self) -> int:
+        return self.thread.readers[0]
+
+    def user_ids(self, role: str) -> tuple[int, ...]:
+        """Who opens a page of ``role``: one session each, the first one for single requests."""
+        return {
+            ORGANISER: (self.organiser_id,),
+            READER: self.thread.readers,
+            LARGEST_READER: self.largest.readers,
+        }.get(role, ())
 
     def user_id(self, role: str) -> int | None:
-        return {ORGANISER: self.organiser_id, REPRESENTATIVE: self.representative_id}.get(role)
+        users = self.user_ids(role)
+        return users[0] if users else None
+
+    def describe(self) -> str:
+        same = " (the same thread)" if self.largest.agenda_item_id == self.thread.agenda_item_id else ""
+        return (
+            f"round {self.round_id} (series {self.series_slug!r}, organiser {self.organiser_id}): clause "
+            f"{self.thread.clause_number} with {self.thread.comments:,} comments, {len(self.thread.readers)} readers; "
+            f"largest thread: agenda item {self.largest.agenda_item_id} of round {self.largest.round_id}, "
+            f"{self.largest.comments:,} comments, {len(self.largest.readers)} readers{same}"
+        )
 
 
 @dataclass(frozen=True)
@@ -40,6 +84,8 @@ class Page:
     role: str
     kwargs: Callable[[Targets], dict]
     acceptance: bool = False
+    # A discussion: its thread, into which the writer puts comments while the page is measured a second time.
+    thread: Callable[[Targets], Thread] | None = None
 
     def url(self, targets: Targets) -> str | None:
         """The page's path, or None when the URL name does not exist (yet)."""
@@ -49,27 +95,68 @@ class Page:
             return None
 
 
+def _discussion(thread: Thread) -> dict:
+    return {"round_pk": thread.round_id, "number": thread.clause_number}
+
+
 PAGES = [
     Page("organiser dashboard", "orga:dashboard", ORGANISER, lambda t: {}),
     Page("series page", "orga:series_detail", ORGANISER, lambda t: {"slug": t.series_slug}),
     Page("organiser round page", "orga:round_detail", ORGANISER, lambda t: {"pk": t.round_id}),
-    Page("round page", "rounds:round_detail", REPRESENTATIVE, lambda t: {"pk": t.round_id}, acceptance=True),
+    Page("round page", "rounds:round_detail", READER, lambda t: {"pk": t.round_id}, acceptance=True),
     Page(
         "round discussion",
         "rounds:discussion",
-        REPRESENTATIVE,
-        lambda t: {"round_pk": t.round_id, "number": t.clause_number},
+        READER,
+        lambda t: _discussion(t.thread),
         acceptance=True,
+        thread=lambda t: t.thread,
     ),
     Page(
-        "clause page", "rounds:clause_history", REPRESENTATIVE, lambda t: {"number": t.clause_number}, acceptance=True
+        "largest discussion",
+        "rounds:discussion",
+        LARGEST_READER,
+        lambda t: _discussion(t.largest),
+        acceptance=True,
+        thread=lambda t: t.largest,
     ),
-    Page("comparison matrix", "clauses:matrix", REPRESENTATIVE, lambda t: {}, acceptance=True),
+    Page("clause page", "rounds:clause_history", READER, lambda t: {"number": t.clause_number}, acceptance=True),
+    Page("comparison matrix", "clauses:matrix", READER, lambda t: {}, acceptance=True),
 ]
 BARE = Page("bare Django view", "bench_bare", ANONYMOUS, lambda t: {})
+LARGEST_DISCUSSION = next(page for page in PAGES if page.name == "largest discussion")
 
 
-def targets_resolve() -> Targets:
+def round_readers(*, round_id: int, limit: int = READERS) -> tuple[int, ...]:
+    """Up to ``limit`` active people with an accepted invitation to the round, those whose organisation has
+    a strategy first (the matrix and the clause page show it)."""
+    accepted = Invitation.objects.filter(round_id=round_id, rsvp=Invitation.Rsvp.ACCEPTED, user__is_active=True)
+    with_strategy = accepted.filter(organisation__in=Strategy.objects.values("organisation"))
+    first = list(with_strategy.order_by("pk").values_list("user_id", flat=True)[:limit])
+    rest = accepted.exclude(user_id__in=first).order_by("pk").values_list("user_id", flat=True)
+    readers = list(dict.fromkeys([*first, *rest[: max(0, limit - len(first))]]))
+    return tuple(readers[:limit])
+
+
+def _thread(item: AgendaItem, *, readers: int) -> Thread:
+    return Thread(
+        agenda_item_id=item.pk,
+        round_id=item.round_id,
+        clause_number=item.clause.number,
+        comments=Comment.objects.filter(agenda_item=item).count(),
+        readers=round_readers(round_id=item.round_id, limit=readers),
+    )
+
+
+def largest_thread_item() -> AgendaItem | None:
+    """The agenda item with the most comments (the lowest id among equals), with its clause."""
+    top = Comment.objects.values("agenda_item").annotate(n=Count("pk")).order_by("-n", "agenda_item").first()
+    if top is None:
+        return None
+    return AgendaItem.objects.select_related("clause").get(pk=top["agenda_item"])
+
+
+def targets_resolve(*, readers: int = READERS) -> Targets:
     """The benchmark round of the scale data; on demo data the held round with the most comments."""
     round_ = Round.objects.filter(title=BENCH_ROUND_TITLE).select_related("series").order_by("pk").first()
     if round_ is None:
@@ -84,15 +171,14 @@ def targets_resolve() -> Targets:
         raise LookupError("no held round to measure: load demo data or generate scale data first")
     first_item = round_.agenda_items.select_related("clause").order_by("order", "clause__number").first()
     organiser = round_.series.organisers.order_by("pk").first()
-    accepted = Invitation.objects.filter(round=round_, rsvp=Invitation.Rsvp.ACCEPTED).order_by("pk")
-    with_strategy = accepted.filter(organisation__in=Strategy.objects.values("organisation")).first()
-    representative = with_strategy or accepted.first()
-    if first_item is None or organiser is None or representative is None:
-        raise LookupError(f"round {round_.pk} lacks an agenda, an organiser or an accepted invitation")
+    if first_item is None or organiser is None:
+        raise LookupError(f"round {round_.pk} lacks an agenda or an organiser")
+    thread = _thread(first_item, readers=readers)
+    largest_item = largest_thread_item() or first_item
+    largest = thread if largest_item.pk == first_item.pk else _thread(largest_item, readers=readers)
+    for each in (thread, largest):
+        if not each.readers:
+            raise LookupError(f"round {each.round_id} has no accepted invitation: nobody to read its pages")
     return Targets(
-        round_id=round_.pk,
-        series_slug=round_.series.slug,
-        clause_number=first_item.clause.number,
-        organiser_id=organiser.pk,
-        representative_id=representative.user_id,
+        round_id=round_.pk, series_slug=round_.series.slug, organiser_id=organiser.pk, thread=thread, largest=largest
     )

@@ -1,6 +1,7 @@
-"""Child processes of the benchmark: gunicorn and a Celery worker, each in its own process group."""
+"""Child processes of the benchmark: gunicorn, a Celery worker and a comment writer, each in its own process group."""
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -119,3 +120,35 @@ class CeleryWorker(Child):
             raise RuntimeError(f"Celery worker did not start:\n{self.log_tail()}")
         if not self.alive():
             raise RuntimeError(f"Celery worker exited:\n{self.log_tail()}")
+
+
+class CommentWriter(Child):
+    """``python -m bench.writer``: comments at the plan's rate through the comments service (bench/writer.py).
+    It stops by itself when the plan's time or count is up; ``stop`` ends it earlier."""
+
+    def __init__(self, *, env: dict[str, str], plan: dict, folder: Path, name: str) -> None:
+        self.plan, self.plan_path, self.output = plan, folder / f"{name}-plan.json", folder / f"{name}.jsonl"
+        command = [sys.executable, "-m", "bench.writer", str(self.plan_path), str(self.output)]
+        super().__init__(command=command, env=env, logfile=folder / f"{name}.log")
+
+    def records(self) -> list[dict]:
+        if not self.output.exists():
+            return []
+        records = []
+        for line in self.output.read_text().splitlines():
+            with contextlib.suppress(ValueError):  # a line being written
+                records.append(json.loads(line))
+        return records
+
+    def ready(self) -> bool:
+        return any(entry.get("ready") for entry in self.records())
+
+    def start(self) -> None:
+        self.plan_path.parent.mkdir(parents=True, exist_ok=True)
+        self.plan_path.write_text(json.dumps(self.plan) + "\n")
+        self.output.unlink(missing_ok=True)
+        super().start()
+        wait_until(lambda: self.ready() or not self.alive(), timeout=60, interval=0.05)
+        if not self.ready():
+            self.stop()
+            raise RuntimeError(f"the comment writer did not start:\n{self.log_tail()}")

@@ -4,9 +4,12 @@
 2. the scale database: migrated, demo data, ``generate_scale_data`` (skipped when the marker says the
    same parameters were generated before; ``--regenerate`` forces it);
 3. query counts per page at scale;
-4. gunicorn (one sync worker per core) and a load generator per page for a fixed time, the bare view first;
-5. report build (HTML + PDF) of the benchmark round;
-6. invitation fan-out through one Celery worker to a local SMTP server.
+4. gunicorn (one sync worker per core) and a load generator per page for a fixed time, the bare view first,
+   each request with the session of one of 200 readers picked at random: every page while a second process
+   writes 10 comments/s into other rounds, then each discussion while it writes 1 comment/s into it;
+5. cold render of the largest thread in-process, every cache emptied before each request;
+6. report build (HTML + PDF) of the benchmark round;
+7. invitation fan-out through one Celery worker to a local SMTP server.
 """
 
 import argparse
@@ -54,6 +57,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     load.add_argument("--workers", type=int, default=cores, help="gunicorn workers")
     load.add_argument("--connections", type=int, default=2 * cores, help="concurrent connections")
     load.add_argument("--load", choices=["auto", "wrk", "python"], default="auto")
+    load.add_argument("--readers", type=int, default=200, help="sessions of distinct readers per page")
+    load.add_argument(
+        "--write-rate", type=float, default=10.0, help="comments/s into other rounds while pages are loaded"
+    )
+    load.add_argument(
+        "--discussion-write-rate", type=float, default=1.0, help="comments/s into a discussion while it is loaded"
+    )
+    load.add_argument("--cold-renders", type=int, default=5, help="cold renders of the largest thread")
     other = parser.add_argument_group("email and reports")
     other.add_argument("--fanout", type=int, default=1000, help="invitations sent in the fan-out")
     other.add_argument("--fanout-concurrency", type=int, default=cores, help="pool processes of the one worker")
@@ -97,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import measure
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    # The benchmark's own Redis database: no page or fragment of an earlier run (older templates) survives.
+    # The benchmark's own Redis database: no fragment of an earlier run (older templates) survives.
     from django.core.cache import cache
 
     cache.clear()
@@ -148,9 +159,8 @@ def scale_prepare(args: argparse.Namespace) -> "Result":
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.data import ScaleParams, load_demo_data, scale_data_generate, scale_data_present
     from bench.results import GENERATION_TARGET_S, checked
-    from rounds.demo import load_demo_data
-    from rounds.scale import ScaleParams, scale_data_generate, scale_data_present
 
     params = ScaleParams(
         organisations=args.organisations,

@@ -15,9 +15,9 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
+    from bench.data import load_demo_data
     from bench.pages import targets_resolve
     from bench.queries import queries_measure
-    from rounds.demo import load_demo_data
 
     call_command("migrate", verbosity=0, interactive=False)
     load_demo_data()
