@@ -73,6 +73,14 @@ def _view(comment: Comment, *, mode: str, moderator: bool, can_post: bool) -> Co
     )
 
 
+def comment_views(*, ids: list[int], access: "Access") -> list[CommentView]:
+    """Some comments of a page as readers of ``access`` see them, without their replies (one query)."""
+    comments = Comment.objects.filter(pk__in=ids).select_related("author", "organisation").order_by("created_at", "id")
+    return [
+        _view(comment, mode=access.mode, moderator=access.moderator, can_post=access.can_post) for comment in comments
+    ]
+
+
 def reader_can_edit(comment: Comment, *, reader: User) -> bool:
     """The author may edit a visible comment within 30 minutes of posting it (decided per request)."""
     return (

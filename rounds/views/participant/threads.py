@@ -12,6 +12,7 @@ rendered HTML.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -32,17 +33,17 @@ BODY, ACTIONS, REPLY = "body", "actions", "reply"
 ACTION_NAMES = ("reply", "edit", "delete", "hide", "unhide", "highlight")
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     comment_id: int
     part: str
     shared: str  # for every reader without a part of their own here
 
 
-@dataclass
-class SharedPage:
-    pieces: list
-    comments: dict[int, selectors.CommentView]  # what the readers' parts are made of
+class SharedPage(NamedTuple):
+    """What is cached: plain strings and tuples, quick to load for every request."""
+
+    pieces: list  # str (consecutive HTML joined) or Slot
+    authors: dict[int, int | None]  # comment id -> author id, to find the reader's own comments
     total: int
     number: int
     num_pages: int
@@ -126,10 +127,25 @@ def _render_shared(item: AgendaItem, access: selectors.Access, page: int) -> Sha
     pieces: list = [render_to_string(f"{THREADS}#start", context)]
     _shared_pieces(thread_page.threads, mode=access.mode, urls=Urls(item, number), pieces=pieces)
     pieces.append(render_to_string(f"{THREADS}#end", context))
-    comments = {node.pk: node for node in selectors.walk(thread_page.threads)}
-    for node in comments.values():
-        node.replies = []  # the tree is in the pieces already; keep the cached entry small
-    return SharedPage(pieces, comments, thread_page.total, number, thread_page.num_pages)
+    authors = {node.pk: node.comment.author_id for node in selectors.walk(thread_page.threads)}
+    return SharedPage(_joined(pieces), authors, thread_page.total, number, thread_page.num_pages)
+
+
+def _joined(pieces: list) -> list:
+    """Consecutive HTML as one string: fewer objects to store and load."""
+    joined: list = []
+    run: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, Slot):
+            if run:
+                joined.append("".join(run))
+                run = []
+            joined.append(Slot(piece.comment_id, piece.part, str(piece.shared)))
+        else:
+            run.append(str(piece))
+    if run:
+        joined.append("".join(run))
+    return joined
 
 
 def shared_page(*, item: AgendaItem, access: selectors.Access, page: int) -> SharedPage:
@@ -146,24 +162,24 @@ def _reader_parts(
     reader = request.user
     reader_id = reader.pk if reader.is_authenticated else None
     opened = forms.comment_ids()
-    mine = [
-        node
-        for node in shared.comments.values()
-        if access.moderator or node.pk in opened or (reader_id is not None and node.comment.author_id == reader_id)
+    ids = [
+        pk
+        for pk, author_id in shared.authors.items()
+        if access.moderator or pk in opened or (reader_id is not None and author_id == reader_id)
     ]
-    if not mine:
+    if not ids:
         return {}
+    nodes = selectors.comment_views(ids=ids, access=access)  # the rows as they are now
     urls, csrf_token, parts = Urls(item, shared.number), get_token(request), {}
-    for node in mine:
+    for node in nodes:
         comment: Comment = node.comment
         own = reader_id is not None and comment.author_id == reader_id
         live = node.state == "visible" or (node.state == "hidden" and (own or access.moderator))
         edit_form = forms.edit_form if forms.edit_id == node.pk else None
         if edit_form is not None or (own and node.state == "hidden" and not access.moderator):
-            context = {"node": node, "show_body": True, "edit_form": edit_form, "csrf_token": csrf_token}
             if own and node.state == "hidden":
                 node = _with_body(node)
-                context["node"] = node
+            context = {"node": node, "show_body": True, "edit_form": edit_form, "csrf_token": csrf_token}
             parts[(node.pk, BODY)] = _part("body", context)
         can = Actions(
             reply=node.can_reply,
