@@ -282,13 +282,30 @@ def organisation_search(*, query: str = "", kind: str = "") -> QuerySet[Organisa
     return organisations
 
 
-def organisation_history(*, organisation: Organisation, user: User) -> dict:
-    """Members, the organisation's invitations in the series the user runs, and the positions of its strategies."""
+ORGANISATION_ROUNDS_PER_PAGE = 20
+
+
+def organisation_history(*, organisation: Organisation, user: User, page: int = 1) -> dict:
+    """Members, one page of the rounds of the series the user runs to which the organisation was invited
+    (newest first, with its people), and the positions of its strategies. A fixed number of queries,
+    whose cost follows the page, not the organisation's history."""
     members = list(organisation.memberships.select_related("user").order_by("user__full_name", "user__email"))
+    rounds_invited = Round.objects.filter(
+        series__in=managed_series(user), invitations__organisation=organisation
+    ).distinct()
+    total = rounds_invited.count()
+    num_pages = max(1, -(-total // ORGANISATION_ROUNDS_PER_PAGE))
+    number = min(max(page, 1), num_pages)
+    start = (number - 1) * ORGANISATION_ROUNDS_PER_PAGE
+    round_ids = list(
+        rounds_invited.order_by("-starts_at", "-pk").values_list("pk", flat=True)[
+            start : start + ORGANISATION_ROUNDS_PER_PAGE
+        ]
+    )
     invitations = list(
-        Invitation.objects.filter(organisation=organisation, round__series__in=managed_series(user))
+        Invitation.objects.filter(organisation=organisation, round_id__in=round_ids)
         .select_related("round__series", "user")
-        .order_by("-round__starts_at", "user__full_name")
+        .order_by("-round__starts_at", "-round_id", "user__full_name")
     )
     positions = list(
         Position.objects.filter(strategy__organisation=organisation)
@@ -303,6 +320,7 @@ def organisation_history(*, organisation: Organisation, user: User) -> dict:
     return {
         "members": members,
         "rounds": list(rounds.values()),
+        "rounds_page": {"number": number, "num_pages": num_pages, "total": total},
         "positions": positions,
         "strategies": list(organisation.strategies.order_by("-adopted_on")),
     }

@@ -76,3 +76,28 @@ def test_organisation_detail_shows_history_in_own_series_and_positions(client):
     history = [(entry["round"].pk, entry["attended"]) for entry in response.context["rounds"]]
     assert sorted(history) == sorted([(world.round.pk, False), (held.pk, True)])
     assert [p.get_status_display() for p in response.context["positions"]] == ["teilweise"]
+
+
+def test_organisation_detail_pages_its_rounds_newest_first(client):
+    from rounds.selectors.organiser import ORGANISATION_ROUNDS_PER_PAGE
+
+    world = build_world()
+    extra = []
+    for number in range(100, ORGANISATION_ROUNDS_PER_PAGE + 102):
+        round_ = RoundFactory(series=world.series, number=number, status=Round.Status.HELD)
+        InvitationFactory(round=round_, organisation=world.invited_org)
+        extra.append(round_)
+    client.force_login(world.organiser)
+    url = reverse("orga:organisation_detail", kwargs={"slug": world.invited_org.slug})
+
+    first = client.get(url)
+    second = client.get(f"{url}?seite=2")
+
+    newest = sorted([world.round, *extra], key=lambda r: (r.starts_at, r.pk), reverse=True)
+    assert [entry["round"].pk for entry in first.context["rounds"]] == [
+        r.pk for r in newest[:ORGANISATION_ROUNDS_PER_PAGE]
+    ]
+    assert [entry["round"].pk for entry in second.context["rounds"]] == [
+        r.pk for r in newest[ORGANISATION_ROUNDS_PER_PAGE:]
+    ]
+    assert "Seite 2 von 2" in second.content.decode()

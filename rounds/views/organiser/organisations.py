@@ -84,11 +84,16 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rounds/organiser/organisation_form.html", {"form": form, "organisation": organisation})
 
 
+def _page(request: HttpRequest) -> int:
+    value = request.GET.get("seite", "")
+    return int(value) if value.isdigit() and 0 < len(value) < 6 else 1
+
+
 def _detail(request: HttpRequest, organisation: Organisation, *, form=None, status: int = 200) -> HttpResponse:
     context = {
         "organisation": organisation,
         "form": form or RepresentativeForm(),
-        **selectors.organisation_history(organisation=organisation, user=request.user),
+        **selectors.organisation_history(organisation=organisation, user=request.user, page=_page(request)),
     }
     return render(request, "rounds/organiser/organisation_detail.html", context, status=status)
 
