@@ -252,13 +252,14 @@ REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # RELEASE (e.g. the deployed version) keeps a new release from serving HTML that an older one cached.
 # Without Redis the cache lives in files under var/, shared by the web server and the periodic jobs.
 # The cache is optional: while its Redis is down every read misses and every write is dropped (and
-# logged), so pages are rendered afresh and sessions come from the database.
+# logged), so pages are rendered afresh and sessions come from the database; sign-in rate limits are
+# kept per process meanwhile (strategy_exchange.redis_cache).
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "strategy_exchange.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT, "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT},
         }

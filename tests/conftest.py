@@ -38,11 +38,11 @@ def _isolated_cache(settings):
     """Each test starts with an empty cache (rate limits live there). With Redis, tests use their own
     database number so that emptying it never touches the broker's or a developer's data; without it,
     memory instead of the files under var/ that `make run` uses."""
-    if settings.REDIS_URL:
-        parts = urlsplit(settings.REDIS_URL)
+    if settings.CACHE_URL:
+        parts = urlsplit(settings.CACHE_URL)
         settings.CACHES = {
             "default": {
-                "BACKEND": "strategy_exchange.cache.RedisCache",
+                **settings.CACHES["default"],
                 "LOCATION": urlunsplit((parts.scheme, parts.netloc, "/13", "", "")),
             }
         }
