@@ -4,10 +4,13 @@ The periodic schedule lives here, in code; django-celery-beat's DatabaseSchedule
 database on start (where the admin shows it) – see "Background jobs" in README.md.
 """
 
+import logging
 import os
 
-from celery import Celery
+import redis.exceptions
+from celery import Celery, Task
 from celery.schedules import crontab
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strategy_exchange.settings")
 
@@ -44,3 +47,27 @@ BEAT_SCHEDULE = {
     },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
+
+logger = logging.getLogger(__name__)
+# What publishing raises when the broker cannot be reached (after the publish retry policy in settings).
+BROKER_ERRORS = (OperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ConnectionError)
+
+
+def enqueue(task: Task, *args, countdown: float | None = None) -> bool:
+    """Hand ``task(*args)`` to the broker; True once it has it.
+
+    Called after the commit that stored the job's row, so a broker that is down must not fail the
+    request: it is logged and False is returned. The row stays "queued" and the periodic jobs queue it
+    again (``sweep-deliveries`` for invitations, report builds and report emails, ``queue-reminders``
+    for reminders; see README); a reply notification is lost. Run eagerly (no broker), the task runs
+    here and its own errors are not caught.
+    """
+    if task.app.conf.task_always_eager:
+        task.apply_async(args=args, countdown=countdown)
+        return True
+    try:
+        task.apply_async(args=args, countdown=countdown)
+    except BROKER_ERRORS as exc:
+        logger.warning("Broker unavailable, %s%r not queued: %s", task.name, args, exc)
+        return False
+    return True

@@ -232,12 +232,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
-# Publishing (strategy_exchange.celery.enqueue) gives up after about a second when the broker is down;
-# the periodic sweep sends what stayed queued.
+# A publish (strategy_exchange.celery.enqueue) to a broker that is down fails after one retry 0.2 s
+# later, to one that hangs after the socket timeout (2 s, longer than the worker's 1 s BRPOP); the
+# periodic sweep sends what stayed queued.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": 2,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Invitation delivery: attempts per send, exponential backoff, and when the sweep takes over.

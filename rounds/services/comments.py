@@ -119,8 +119,9 @@ def comment_post(
     )
     if parent is not None and parent.author_id and parent.author_id != author.pk:
         from rounds.tasks.notifications import send_comment_reply_email
+        from strategy_exchange.celery import enqueue
 
-        transaction.on_commit(lambda: send_comment_reply_email.delay(comment.pk))
+        transaction.on_commit(lambda: enqueue(send_comment_reply_email, comment.pk))
     return comment
 
 

@@ -31,7 +31,6 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from rounds.models import Invitation, Round
 from rounds.services.delivery_errors import classify_send_error, connection_lost
@@ -62,12 +61,10 @@ def retry_countdown(*, attempts: int) -> int:
 def _publish(batches: list[list[int]]) -> None:
     """Hand the batches to the broker; a broker that is down leaves the rows queued for the sweep."""
     from rounds.tasks.delivery import send_invitations
+    from strategy_exchange.celery import enqueue
 
     for invitation_ids in batches:
-        try:
-            send_invitations.delay(invitation_ids)
-        except (BrokerError, OSError):
-            logger.warning("Broker unavailable; invitations %s stay queued for the sweep", invitation_ids)
+        if not enqueue(send_invitations, invitation_ids):
             return
 
 
@@ -315,12 +312,10 @@ def invitation_deliver(*, invitation_id: int) -> bool:
 def retries_publish(*, deferred: dict[int, DeliveryDeferred]) -> None:
     """Send each deferred invitation again on its own after its countdown; if the broker is down, the sweep will."""
     from rounds.tasks.delivery import send_invitation
+    from strategy_exchange.celery import enqueue
 
     for pk, deferral in deferred.items():
-        try:
-            send_invitation.apply_async(args=[pk], countdown=deferral.countdown)
-        except (BrokerError, OSError):
-            logger.warning("Broker unavailable; invitation %s stays queued for the sweep", pk)
+        if not enqueue(send_invitation, pk, countdown=deferral.countdown):
             return
 
 

@@ -59,6 +59,7 @@ def reminders_queue_due(*, now: datetime.datetime | None = None) -> int:
 
     Returns how many reminders were queued (new ones and earlier ones still unsent)."""
     from rounds.tasks.schedule import send_reminder
+    from strategy_exchange.celery import enqueue
 
     now = now or timezone.now()
     horizon = max([0, *(day for days in _all_reminder_days() for day in days)])
@@ -77,7 +78,8 @@ def reminders_queue_due(*, now: datetime.datetime | None = None) -> int:
         reminder = _reminder_row(invitation=invitation, days=days)
         if reminder.sent_at is None:
             reminder_ids.append(reminder.pk)
-    transaction.on_commit(lambda: [send_reminder.delay(pk) for pk in reminder_ids])
+    # all() stops at the first one the broker does not take; the next run queues those that are left.
+    transaction.on_commit(lambda: all(enqueue(send_reminder, pk) for pk in reminder_ids))
     return len(reminder_ids)
 
 

@@ -27,15 +27,18 @@ logger = logging.getLogger(__name__)
 
 def report_notify_after_commit(*, report: FollowUpReport) -> None:
     from rounds.tasks.reports import notify_report_published
+    from strategy_exchange.celery import enqueue
 
-    transaction.on_commit(lambda: notify_report_published.delay(report.pk))
+    transaction.on_commit(lambda: enqueue(notify_report_published, report.pk))
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
     from rounds.tasks.reports import send_report_email
+    from strategy_exchange.celery import enqueue
 
     if delivery_ids:
-        transaction.on_commit(lambda: [send_report_email.delay(pk) for pk in delivery_ids])
+        # all() stops at the first one the broker does not take; the sweep sends those that are left.
+        transaction.on_commit(lambda: all(enqueue(send_report_email, pk) for pk in delivery_ids))
 
 
 def report_notify(*, report_id: int) -> int:

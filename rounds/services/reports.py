@@ -39,8 +39,9 @@ BUILD_GC_THRESHOLD = (50_000, 50, 100)
 
 def _enqueue_build(report_id: int) -> None:
     from rounds.tasks.reports import build_report
+    from strategy_exchange.celery import enqueue
 
-    transaction.on_commit(lambda: build_report.delay(report_id))
+    transaction.on_commit(lambda: enqueue(build_report, report_id))
 
 
 def report_request(*, round_: Round, user: User | None) -> FollowUpReport:
