@@ -1,8 +1,6 @@
 """Markdown rendering: the cached path gives exactly what the direct one gives."""
 
-import pytest
-
-from participants.markup import render_markdown, render_markdown_many
+from participants.markup import render_markdown
 
 TEXTS = [
     "",
@@ -12,16 +10,6 @@ TEXTS = [
     "[a]: https://example.org/ref\n\n[a]",
     "1. eins\n3. drei\n\n- a\n- b",
 ]
-
-
-@pytest.mark.parametrize("warm", [False, True])
-def test_render_markdown_many_equals_render_markdown(warm):
-    if warm:
-        render_markdown_many(TEXTS)
-
-    rendered = render_markdown_many(TEXTS)
-
-    assert {text: str(html) for text, html in rendered.items()} == {text: str(render_markdown(text)) for text in TEXTS}
 
 
 def test_render_markdown_reused_converter_forgets_references():
