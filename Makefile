@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/djlint templates --lint
-	$(BIN)/bandit -q -c pyproject.toml -r strategy_exchange participants clauses rounds
+	$(BIN)/bandit -q -c pyproject.toml -r strategy_exchange participants clauses rounds demo
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 format: $(STAMP)

@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from clauses.models import Clause
+from demo.data import load_demo_data
 from participants.models import User
-from rounds.demo import load_demo_data
 from rounds.models import AgendaItem, Invitation, Round
 
 

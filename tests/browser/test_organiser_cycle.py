@@ -9,8 +9,8 @@ import time_machine
 from playwright.sync_api import expect
 
 from clauses.models import Clause
+from demo.data import load_demo_data
 from participants.models import AccountInvitation
-from rounds.demo import load_demo_data
 from rounds.models import AgendaItem, Invitation, MeetingNote, Round
 from tests.browser.conftest import login
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clauses.models import Clause
+from demo.data import load_demo_data
 from participants.models import AccountInvitation, Organisation, User
-from rounds.demo import load_demo_data
 from rounds.models import AgendaItem, Comment, Invitation, Round
 from tests.factories import CommentFactory
 

@@ -1,6 +1,6 @@
 import pytest
 
-from rounds.demo import load_demo_data
+from demo.data import load_demo_data
 from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

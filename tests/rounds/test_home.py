@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from rounds.demo import load_demo_data
+from demo.data import load_demo_data
 
 pytestmark = pytest.mark.django_db
 

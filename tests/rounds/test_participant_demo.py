@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from rounds.demo import load_demo_data
+from demo.data import load_demo_data
 from rounds.models import Round
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,7 @@ import datetime
 import random
 from collections.abc import Iterator
 
+from participants.markup import render_markdown
 from rounds.models import Comment, FollowUpReport, MeetingNote, Round
 
 from . import names
@@ -13,8 +14,8 @@ from .writer import reserve_ids, write_rows
 REPLY_SHARE = 0.35
 CONFIDENTIALITY = (["quotable", "anonymised", "internal"], [60, 25, 15])
 COMMENT_FIELDS = [
-    "id", "agenda_item", "author", "organisation", "parent", "body", "confidentiality", "moderation",
-    "hidden_reason", "highlighted", "created_at", "edited_at", "deleted_at", "reply_notified_at",
+    "id", "agenda_item", "author", "organisation", "parent", "root", "body", "body_html", "confidentiality",
+    "moderation", "hidden_reason", "highlighted", "created_at", "edited_at", "deleted_at", "reply_notified_at",
 ]  # fmt: skip
 
 
@@ -65,6 +66,8 @@ def _comments(
     choices, random_ = rng.choices, rng.random
     levels, weights = CONFIDENTIALITY
     sentences = names.SENTENCES
+    # Bodies are combinations of a few sentences and repeat a lot: each distinct one is rendered once.
+    html_of: dict[str, str] = {}
     for item, count in plan:
         planned = round_of_item[item]
         speakers = planned.accepted
@@ -73,17 +76,23 @@ def _comments(
         authors = choices(speakers, k=count)
         confidentiality = choices(levels, weights, k=count)
         item_first = pk
+        thread = []  # the first comment of each comment's thread, by its place on the agenda item
         for k in range(count):
             created = start + datetime.timedelta(seconds=span * (k + random_()) / count)
-            parent = None
+            parent = root = None
             if k and random_() < REPLY_SHARE:
                 parent = item_first + k - 1 - int(random_() * min(k, 30))
+                root = thread[parent - item_first]
+            thread.append(root or pk)
             body = " ".join(choices(sentences, k=1 + int(random_() * 3)))
+            body_html = html_of.get(body)
+            if body_html is None:
+                body_html = html_of[body] = str(render_markdown(body)) if body else ""
             roll = random_()
             hidden = roll < 0.01
             author, organisation = authors[k]
             yield (
-                pk, item, author, organisation, parent, body, confidentiality[k],
+                pk, item, author, organisation, parent, root, body, body_html, confidentiality[k],
                 "hidden" if hidden else "visible",
                 "Beitrag enthält personenbezogene Daten." if hidden else "",
                 0.01 <= roll < 0.03,

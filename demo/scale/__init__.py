@@ -19,7 +19,7 @@ from clauses.models import Clause, Position
 from participants.models import Membership, Organisation, Strategy, User
 from rounds.models import AgendaItem, Comment, FollowUpReport, Invitation, MeetingNote, Round
 from strategy_exchange.errors import DomainError
-from strategy_exchange.pagecache import generation_bump
+from strategy_exchange.fragments import fragments_forget
 
 from .discussion import generate_discussion
 from .people import SCALE_DOMAIN, generate_ground
@@ -86,7 +86,7 @@ def scale_data_generate(*, params: ScaleParams, log: Callable[[str], None] = lam
         counts = generate_discussion(rng=rng, top=top, total=params.comments, round_comments=params.round_comments)
         log(f"comments, notes, reports: {time.monotonic() - started:.1f} s")
     analyze(models=LOADED_MODELS)
-    generation_bump()  # COPY writes past Django: no cached page may survive them
+    fragments_forget()  # a new database: ids and versions start again
     result.counts = {**ground.counts, **top.counts, **counts}
     result.bench_round_id = next((r.pk for r in top.rounds if r.bench), None)
     result.seconds = time.monotonic() - started

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 
 from clauses.models import Clause, Position
+from demo.data import CLAUSES as DEMO_CLAUSES
+from demo.data import DEMO_PASSWORD
 from participants.models import Membership, Organisation, Strategy, User
-from rounds.demo import CLAUSES as DEMO_CLAUSES
-from rounds.demo import DEMO_PASSWORD
 
 from . import names
 from .writer import reserve_ids, write_rows

@@ -7,11 +7,12 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from clauses.models import Position
+from demo.data import load_demo_data
+from demo.scale import BENCH_ROUND_TITLE, ScaleParams, scale_data_generate
+from demo.scale.people import kind_counts
+from participants.markup import render_markdown
 from participants.models import Membership, Organisation, Strategy, User
-from rounds.demo import load_demo_data
 from rounds.models import Comment, Invitation, Round
-from rounds.scale import BENCH_ROUND_TITLE, ScaleParams, scale_data_generate
-from rounds.scale.people import kind_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,13 @@ def _fingerprint_of_run(seed: int) -> tuple:
     return fingerprint
 
 
+def _thread_start(comments: dict[int, dict], pk: int) -> int:
+    """The comment a thread starts with, found by following the parents up."""
+    while comments[pk]["parent_id"]:
+        pk = comments[pk]["parent_id"]
+    return pk
+
+
 def test_generate_scale_data_creates_the_requested_row_counts():
     call_command(
         "generate_scale_data",
@@ -66,6 +74,13 @@ def test_generate_scale_data_creates_the_requested_row_counts():
     assert Round.objects.count() == 6
     assert Comment.objects.count() == 500
     assert Strategy.objects.count() == 20
+    comments = {c["pk"]: c for c in Comment.objects.values("pk", "parent_id", "root_id", "body", "body_html")}
+    replies = [c for c in comments.values() if c["parent_id"]]
+    assert len(replies) > 100
+    assert any(comments[reply["parent_id"]]["parent_id"] for reply in replies)  # replies to replies too
+    assert all(c["root_id"] is None for c in comments.values() if not c["parent_id"])
+    assert all(reply["root_id"] == _thread_start(comments, reply["pk"]) for reply in replies)
+    assert all(c["body_html"] == render_markdown(c["body"]) != "" for c in comments.values())
 
 
 def test_generate_scale_data_same_seed_gives_same_data():

@@ -1,7 +1,7 @@
 import pytest
 from django.apps import apps
 
-from rounds.demo import load_demo_data
+from demo.data import load_demo_data
 from rounds.models import Round, Series
 
 pytestmark = pytest.mark.django_db

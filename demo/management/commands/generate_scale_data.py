@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rounds.scale import ScaleParams, scale_data_generate
+from demo.scale import ScaleParams, scale_data_generate
 from strategy_exchange.errors import DomainError
 
 DEFAULTS = ScaleParams()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rounds.demo import demo_logins_text, load_demo_data
+from demo.data import demo_logins_text, load_demo_data
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from clauses.models import Clause, Position
 from participants.models import Membership, Organisation, Strategy, User
-
-from .models import AgendaItem, Comment, FollowUpReport, Invitation, MeetingNote, Round, Series
+from rounds.models import AgendaItem, Comment, FollowUpReport, Invitation, MeetingNote, Round, Series
+from strategy_exchange.fragments import fragments_forget, rows_changed
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_PASSWORD = "austausch"  # nosec B105
@@ -87,9 +87,17 @@ def _user(email: str, full_name: str, **extra) -> User:
     return user
 
 
-@transaction.atomic
 def load_demo_data() -> dict[str, str]:
     """Create the demo series; returns the demo logins (email → role)."""
+    with transaction.atomic():
+        logins = _load()
+    # The demo often fills a new database, whose ids and versions start again: no fragment cached for
+    # an earlier database may show up in this one.
+    fragments_forget()
+    return logins
+
+
+def _load() -> dict[str, str]:
     logins: dict[str, str] = {}
     _user("admin@example.org", "Administration", is_staff=True, is_superuser=True)
     logins["admin@example.org"] = "Administrator:in (Django-Admin)"
@@ -255,6 +263,7 @@ def _discussion(items, representatives, organisations) -> None:
     item = items[4]
     first = None
     written_at = item.round.starts_at - datetime.timedelta(days=6)
+    dated = []
     for hours, (slug, confidentiality, body) in enumerate(COMMENTS):
         comment, created = Comment.objects.get_or_create(
             agenda_item=item,
@@ -264,6 +273,7 @@ def _discussion(items, representatives, organisations) -> None:
         )
         if created:  # created_at is set on insert; date the demo comments before the round
             Comment.objects.filter(pk=comment.pk).update(created_at=written_at + datetime.timedelta(hours=hours))
+            dated.append(comment.pk)
         first = first or comment
     reply, created = Comment.objects.get_or_create(
         agenda_item=item,
@@ -274,6 +284,9 @@ def _discussion(items, representatives, organisations) -> None:
     )
     if created:
         Comment.objects.filter(pk=reply.pk).update(created_at=written_at + datetime.timedelta(days=1))
+        dated.append(reply.pk)
+    if dated:  # the updates went past save(): the fragments showing these comments are keyed anew
+        rows_changed(Comment, dated)
 
 
 NOTES = [
