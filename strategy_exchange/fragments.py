@@ -14,8 +14,10 @@ makes the fragment out of date:
 - a write past the models (``QuerySet.update()``, bulk or COPY loads) calls the one hook
   :func:`rows_changed` with the rows it changed.
 
-A reader reads the version with (or before) the data it renders, and the cache key holds it, so a
-cached fragment can only ever be the rendering of a version that was current when it was stored. A
+Two orders make this safe without locks: a writer changes the data before (or in the same statement
+as) it moves the version on, and a reader reads the version before (or with) the data it renders. A
+reader between the two steps can only store newer data under the older version, which nobody asks for
+once the version has moved on; a cached fragment never shows data older than its version. A
 missing entry (evicted, cache flushed, Redis down) costs a render, never older HTML. The cache itself is
 optional: any error of it is a miss.
 """
