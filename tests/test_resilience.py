@@ -27,13 +27,22 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from rounds.models import Comment, Invitation, Round
+from rounds.models import Comment, FollowUpReport, Invitation, ReportDelivery, Round
 from rounds.services.delivery import deliveries_sweep, invitations_enqueue
+from rounds.services.report_delivery import report_deliveries_sweep
+from rounds.services.reports import report_publish
 from rounds.tasks.delivery import send_invitations
 from strategy_exchange.celery import app as celery_app
 from strategy_exchange.celery import enqueue
 from tests.conftest import require
-from tests.factories import PASSWORD, CommentFactory, PositionFactory, UserFactory, round_with_roles
+from tests.factories import (
+    PASSWORD,
+    CommentFactory,
+    FollowUpReportFactory,
+    PositionFactory,
+    UserFactory,
+    round_with_roles,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -327,3 +336,24 @@ def test_invitations_left_queued_are_sent_by_the_sweep_in_process(
     roles.invitation.refresh_from_db()
     assert roles.invitation.delivery == Invitation.Delivery.SENT
     assert len(mail.outbox) == 1
+
+
+def test_a_report_published_with_the_broker_down_is_announced_by_the_sweep(
+    roles, broker_redis, settings, django_capture_on_commit_callbacks
+):
+    Invitation.objects.filter(pk=roles.invitation.pk).update(rsvp=Invitation.Rsvp.ACCEPTED)
+    Round.objects.filter(pk=roles.round.pk).update(status=Round.Status.HELD)
+    report = FollowUpReportFactory(round=roles.round, status=FollowUpReport.Status.BUILT, html="<p>Ergebnisse</p>")
+    broker_redis.stop()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_publish(report=report, user=roles.organiser)
+    deliveries = list(ReportDelivery.objects.filter(report=report).values_list("user", "sent_at"))
+    use_broker(django_settings.CELERY_BROKER_URL, eager=True)
+    later = timezone.now() + datetime.timedelta(seconds=settings.DELIVERY_STUCK_QUEUED_SECONDS + 60)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        swept = report_deliveries_sweep()
+
+    assert deliveries == [(roles.invited.pk, None)]
+    assert swept == 1
+    assert [message.to for message in mail.outbox] == [[roles.invited.email]]

@@ -29,7 +29,8 @@ def report_notify_after_commit(*, report: FollowUpReport) -> None:
     from rounds.tasks.reports import notify_report_published
     from strategy_exchange.celery import enqueue
 
-    transaction.on_commit(lambda: enqueue(notify_report_published, report.pk))
+    # Without the broker the announcements are created here (rows only): the sweep sends them.
+    transaction.on_commit(lambda: enqueue(notify_report_published, report.pk) or report_notify(report_id=report.pk))
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
