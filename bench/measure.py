@@ -4,7 +4,8 @@ import argparse
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from bench.comments import (
 )
 from bench.fanout import fanout_measure
 from bench.load import LoadResult, http_get, load_run, load_tool
-from bench.pages import BARE, LARGEST_DISCUSSION, PAGES, Page, Targets, targets_resolve
+from bench.pages import BARE, LARGEST_DISCUSSION, PAGES, READER, Page, Targets, targets_resolve
 from bench.processes import CommentWriter, Gunicorn
 from bench.queries import PageQueries, queries_measure
 from bench.render import cold_render_measure
@@ -102,64 +103,51 @@ def pages_results(
     each discussion while a writer puts ``discussion_write_rate`` comments/s into it. Requests carry the
     sessions of up to 200 readers of the round (the organiser's one for the organiser pages)."""
     var = Path(env.get("VAR_DIR", "."))
-    writer_env = {**os.environ, **env}
     measured_rounds = {targets.round_id, targets.largest.round_id}
     elsewhere = targets_elsewhere(exclude_round_ids=measured_rounds)
     if not elsewhere:
         raise RuntimeError("no other round with accepted invitations to write comments into")
     discussions = [page for page in PAGES if page.thread is not None]
-    per_second = "comment/s" if discussion_write_rate == 1 else "comments/s"
     per_page = options.warmup + options.duration + WRITER_SLACK_S
-    window_rounds = {target.round_id for target in elsewhere} | measured_rounds
-    cookies = {page.role: reader_cookies(user_ids=targets.user_ids(page.role)) for page in PAGES}
-    log(f"sessions: {', '.join(f'{len(each)} for {role}' for role, each in cookies.items())}")
+    roles = list(dict.fromkeys(page.role for page in PAGES))
+    people = list(dict.fromkeys(user for role in roles for user in targets.user_ids(role)))
+    sessions = dict(zip(people, reader_cookies(user_ids=people), strict=True))  # one login per person
+    cookies = {role: [sessions[user] for user in targets.user_ids(role)] for role in roles}
+    log(f"{len(sessions)} sessions: {', '.join(f'{len(each)} for the {role}' for role, each in cookies.items())}")
+    server = Gunicorn(env=env, workers=workers, logfile=var / "gunicorn.log")
+    run = _Run(env=env, targets=targets, options=options, cookies=cookies, var=var, server=server)
     comments_remove()
     results: list[Result] = []
-    journal = var / "comment-windows.json"
+    windows = {
+        "round_ids": {target.round_id for target in elsewhere} | measured_rounds,
+        "seconds": per_page * (len(PAGES) + len(discussions)),
+        "journal": var / "comment-windows.json",
+    }
     try:
-        with (
-            comment_windows_opened(
-                round_ids=window_rounds, seconds=per_page * (len(PAGES) + len(discussions)), journal=journal
-            ) as widened,
-            Gunicorn(env=env, workers=workers, logfile=var / "gunicorn.log") as server,
-        ):
+        with comment_windows_opened(**windows) as widened, server:
             if widened:
                 log("comment windows widened for the writers: " + "; ".join(widened))
             server.start()
-            bare = page_load(
-                base_url=server.base_url, path=BARE.url(targets), name=BARE.name, cookies=[], options=options
-            )
-            if not isinstance(bare, PageLoad):
-                raise RuntimeError(f"the bare view did not answer: {bare.note}")
-            results += load_results(name=BARE.name, load=bare.load, bare=None, note="no comments written")
+            results += run.bare_results()
             rounds = len({target.round_id for target in elsewhere})
             where = f"into {len(elsewhere)} agenda items of {rounds} other rounds"
-            plan = writer_plan(targets=elsewhere, rate=write_rate, seconds=per_page * len(PAGES))
             log(f"writer: {write_rate:g} comments/s {where}")
-            with CommentWriter(env=writer_env, plan=plan, folder=var, name="writer-elsewhere") as writer:
-                writer.start()
+            plan = writer_plan(targets=elsewhere, rate=write_rate, seconds=per_page * len(PAGES))
+            with run.writer(plan=plan, name="writer-elsewhere") as writer:
                 for page in PAGES:
-                    server.drain()
-                    results += _page_results(
-                        server=server, page=page, targets=targets, cookies=cookies[page.role], options=options,
-                        bare=bare.load, writer=writer, rate=write_rate, where=where,
-                        ratio_target=RATIO_TARGET if page.acceptance else None,
-                        p99_target=P99_TARGET_MS if page.acceptance else None,
+                    targeted = page.acceptance
+                    results += run.page_results(
+                        page=page, writer=writer, rate=write_rate, where=where,
+                        ratio_target=RATIO_TARGET if targeted else None, p99_target=P99_TARGET_MS if targeted else None,
                     )  # fmt: skip
+            per_second = "comment/s" if discussion_write_rate == 1 else "comments/s"
             for page in discussions:
-                thread = page.thread(targets)
-                plan = writer_plan(
-                    targets=targets_into(agenda_item_id=thread.agenda_item_id),
-                    rate=discussion_write_rate,
-                    seconds=per_page,
-                )
-                log(f"writer: {discussion_write_rate:g} comments/s into the {page.name}")
-                with CommentWriter(env=writer_env, plan=plan, folder=var, name="writer-discussion") as writer:
-                    writer.start()
-                    server.drain()
-                    results += _page_results(
-                        server=server, page=page, targets=targets, cookies=cookies[page.role], options=options,
-                        bare=bare.load, writer=writer, rate=discussion_write_rate, where="into this discussion",
+                log(f"writer: {discussion_write_rate:g} {per_second} into the {page.name}")
+                into = targets_into(agenda_item_id=page.thread(targets).agenda_item_id)
+                plan = writer_plan(targets=into, rate=discussion_write_rate, seconds=per_page)
+                with run.writer(plan=plan, name="writer-discussion") as writer:
+                    results += run.page_results(
+                        page=page, writer=writer, rate=discussion_write_rate, where="into this discussion",
                         ratio_target=DISCUSSION_RATIO_TARGET, p99_target=None,
                         name=f"{page.name}, {discussion_write_rate:g} {per_second} into it", single=False,
                     )  # fmt: skip
@@ -169,41 +157,75 @@ def pages_results(
     return results
 
 
-def _page_results(
-    *,
-    server: Gunicorn,
-    page: Page,
-    targets: Targets,
-    cookies: list[str],
-    options: LoadOptions,
-    bare: LoadResult,
-    writer: CommentWriter,
-    rate: float,
-    where: str,
-    ratio_target: float | None,
-    p99_target: float | None,
-    name: str | None = None,
-    single: bool = True,
-) -> list[Result]:
-    name = name or page.name
-    path = page.url(targets)
-    if path is None:
-        return [not_available(name, page.url_name)]
-    measured = page_load(base_url=server.base_url, path=path, name=name, cookies=cookies, options=options)
-    if isinstance(measured, Result):
-        return [measured]
-    seconds = measured.ended - measured.started
-    written = written_between(writer.records(), start=measured.started, end=measured.ended)
-    results = []
-    if single:
-        note = f"{measured.size:,} bytes of HTML"
-        results.append(Result(f"{name}: single request", round(measured.single_ms, 1), "ms", note=note))
-    note = f"{written / seconds if seconds else 0:.1f} comments/s written {where}"
-    results += load_results(
-        name=name, load=measured.load, bare=bare, ratio_target=ratio_target, p99_target=p99_target, note=note
-    )
-    results.append(write_rate_result(name=name, written=written, seconds=seconds, rate=rate, where=where))
-    return results
+@dataclass
+class _Run:
+    """The pages' load against one server: who opens which page, and the writers beside it."""
+
+    env: dict[str, str]
+    targets: Targets
+    options: LoadOptions
+    cookies: dict[str, list[str]]
+    var: Path
+    server: Gunicorn
+    bare: LoadResult | None = None
+
+    def _load(self, *, path: str, name: str, cookies: list[str]) -> PageLoad | Result:
+        self.server.drain()
+        return page_load(base_url=self.server.base_url, path=path, name=name, cookies=cookies, options=self.options)
+
+    def bare_results(self) -> list[Result]:
+        """The bare view anonymously (the ceiling), then with the readers' sessions: what loading a session
+        and its user adds to every page. No comments are written meanwhile."""
+        path = BARE.url(self.targets)
+        bare = self._load(path=path, name=BARE.name, cookies=[])
+        if not isinstance(bare, PageLoad):
+            raise RuntimeError(f"the bare view did not answer: {bare.note}")
+        self.bare = bare.load
+        results = load_results(name=BARE.name, load=bare.load, bare=None, note="no comments written")
+        name = f"{BARE.name}, logged in"
+        readers = self._load(path=path, name=name, cookies=self.cookies[READER])
+        if isinstance(readers, Result):
+            return [*results, readers]
+        return results + load_results(name=name, load=readers.load, bare=self.bare, note="no comments written")
+
+    @contextmanager
+    def writer(self, *, plan: dict, name: str) -> Iterator[CommentWriter]:
+        with CommentWriter(env={**os.environ, **self.env}, plan=plan, folder=self.var, name=name) as writer:
+            writer.start()
+            yield writer
+
+    def page_results(
+        self,
+        *,
+        page: Page,
+        writer: CommentWriter,
+        rate: float,
+        where: str,
+        ratio_target: float | None,
+        p99_target: float | None,
+        name: str | None = None,
+        single: bool = True,
+    ) -> list[Result]:
+        """One page under load while ``writer`` writes, with the rate it achieved meanwhile."""
+        name = name or page.name
+        path = page.url(self.targets)
+        if path is None:
+            return [not_available(name, page.url_name)]
+        measured = self._load(path=path, name=name, cookies=self.cookies[page.role])
+        if isinstance(measured, Result):
+            return [measured]
+        seconds = measured.ended - measured.started
+        written = written_between(writer.records(), start=measured.started, end=measured.ended)
+        results = []
+        if single:
+            note = f"{measured.size:,} bytes of HTML"
+            results.append(Result(f"{name}: single request", round(measured.single_ms, 1), "ms", note=note))
+        note = f"{written / seconds if seconds else 0:.1f} comments/s written {where}"
+        results += load_results(
+            name=name, load=measured.load, bare=self.bare, ratio_target=ratio_target, p99_target=p99_target, note=note
+        )
+        results.append(write_rate_result(name=name, written=written, seconds=seconds, rate=rate, where=where))
+        return results
 
 
 def cold_render_results(*, targets: Targets, renders: int = COLD_RENDERS) -> list[Result]:

@@ -16,6 +16,7 @@ from rounds.models import AgendaItem, Comment, Invitation, Round
 
 ORGANISER = "organiser"
 READER = "reader"  # an accepted invitee of the benchmark round
+THREAD_READER = "thread reader"  # the same, the author of the thread's first comment first
 LARGEST_READER = "largest thread reader"  # an accepted invitee of the round with the largest thread
 ANONYMOUS = "anonymous"
 READERS = 200
@@ -23,7 +24,9 @@ READERS = 200
 
 @dataclass(frozen=True)
 class Thread:
-    """A discussion under load: an agenda item, its number of comments and the people who may read it."""
+    """A discussion under load: an agenda item, its number of comments and the people who may read it, the
+    author of its first comment first (if a reader): the first page shows them their own comment with its
+    links, on small and on scale data alike."""
 
     agenda_item_id: int
     round_id: int
@@ -40,6 +43,7 @@ class Targets:
     round_id: int
     series_slug: str
     organiser_id: int
+    readers: tuple[int, ...]  # of the benchmark round, those whose organisation has a strategy first
     thread: Thread  # the benchmark round's first agenda item
     largest: Thread  # the agenda item with the most comments
 
@@ -48,18 +52,15 @@ class Targets:
         return self.thread.clause_number
 
     @property
-    def readers(self) -> tuple[int, ...]:
-        return self.thread.readers
-
-    @property
     def representative_id(self) -> int:
-        return self.thread.readers[0]
+        return self.readers[0]
 
     def user_ids(self, role: str) -> tuple[int, ...]:
         """Who opens a page of ``role``: one session each, the first one for single requests."""
         return {
             ORGANISER: (self.organiser_id,),
-            READER: self.thread.readers,
+            READER: self.readers,
+            THREAD_READER: self.thread.readers,
             LARGEST_READER: self.largest.readers,
         }.get(role, ())
 
@@ -71,7 +72,7 @@ class Targets:
         same = " (the same thread)" if self.largest.agenda_item_id == self.thread.agenda_item_id else ""
         return (
             f"round {self.round_id} (series {self.series_slug!r}, organiser {self.organiser_id}): clause "
-            f"{self.thread.clause_number} with {self.thread.comments:,} comments, {len(self.thread.readers)} readers; "
+            f"{self.thread.clause_number} with {self.thread.comments:,} comments, {len(self.readers)} readers; "
             f"largest thread: agenda item {self.largest.agenda_item_id} of round {self.largest.round_id}, "
             f"{self.largest.comments:,} comments, {len(self.largest.readers)} readers{same}"
         )
@@ -107,7 +108,7 @@ PAGES = [
     Page(
         "round discussion",
         "rounds:discussion",
-        READER,
+        THREAD_READER,
         lambda t: _discussion(t.thread),
         acceptance=True,
         thread=lambda t: t.thread,
@@ -127,24 +128,27 @@ BARE = Page("bare Django view", "bench_bare", ANONYMOUS, lambda t: {})
 LARGEST_DISCUSSION = next(page for page in PAGES if page.name == "largest discussion")
 
 
-def round_readers(*, round_id: int, limit: int = READERS) -> tuple[int, ...]:
-    """Up to ``limit`` active people with an accepted invitation to the round, those whose organisation has
-    a strategy first (the matrix and the clause page show it)."""
+def round_readers(*, round_id: int, limit: int = READERS, first: int | None = None) -> tuple[int, ...]:
+    """Up to ``limit`` active people with an accepted invitation to the round: ``first`` first if one of them,
+    then those whose organisation has a strategy (the matrix and the clause page show it), then the others."""
     accepted = Invitation.objects.filter(round_id=round_id, rsvp=Invitation.Rsvp.ACCEPTED, user__is_active=True)
+    leading = list(accepted.filter(user_id=first).values_list("user_id", flat=True)[:1]) if first else []
     with_strategy = accepted.filter(organisation__in=Strategy.objects.values("organisation"))
-    first = list(with_strategy.order_by("pk").values_list("user_id", flat=True)[:limit])
-    rest = accepted.exclude(user_id__in=first).order_by("pk").values_list("user_id", flat=True)
-    readers = list(dict.fromkeys([*first, *rest[: max(0, limit - len(first))]]))
-    return tuple(readers[:limit])
+    leading += with_strategy.order_by("pk").values_list("user_id", flat=True)[:limit]
+    leading = list(dict.fromkeys(leading))[:limit]
+    rest = accepted.exclude(user_id__in=leading).order_by("pk").values_list("user_id", flat=True)
+    return (*leading, *rest[: limit - len(leading)])
 
 
 def _thread(item: AgendaItem, *, readers: int) -> Thread:
+    comments = Comment.objects.filter(agenda_item=item)
+    first = comments.filter(parent__isnull=True).order_by("created_at", "pk").values_list("author_id", flat=True)
     return Thread(
         agenda_item_id=item.pk,
         round_id=item.round_id,
         clause_number=item.clause.number,
-        comments=Comment.objects.filter(agenda_item=item).count(),
-        readers=round_readers(round_id=item.round_id, limit=readers),
+        comments=comments.count(),
+        readers=round_readers(round_id=item.round_id, limit=readers, first=first.first()),
     )
 
 
@@ -180,5 +184,10 @@ def targets_resolve(*, readers: int = READERS) -> Targets:
         if not each.readers:
             raise LookupError(f"round {each.round_id} has no accepted invitation: nobody to read its pages")
     return Targets(
-        round_id=round_.pk, series_slug=round_.series.slug, organiser_id=organiser.pk, thread=thread, largest=largest
+        round_id=round_.pk,
+        series_slug=round_.series.slug,
+        organiser_id=organiser.pk,
+        readers=round_readers(round_id=round_.pk, limit=readers),
+        thread=thread,
+        largest=largest,
     )

@@ -76,7 +76,13 @@ def test_bench_readers_are_distinct_accepted_invitees_and_the_largest_thread_is_
     assert (targets.largest.agenda_item_id, targets.largest.comments) == (most["agenda_item"], most["n"])
     assert 0 < len(targets.largest.readers) <= 30
     assert set(targets.largest.readers) <= _accepted(targets.largest.round_id)
-    assert len(targets_resolve().readers) == len(_accepted(targets.round_id))  # fewer than 200 in tiny data
+    for thread in (targets.thread, targets.largest):
+        first = Comment.objects.filter(agenda_item_id=thread.agenda_item_id, parent=None).order_by("created_at", "pk")
+        assert thread.readers[0] == first[0].author_id  # sees their own comment on the first page
+        assert len(thread.readers) == len(set(thread.readers)) and set(thread.readers) <= _accepted(thread.round_id)
+    everyone = targets_resolve()  # fewer than 200 accepted invitations in tiny data: all of them
+    assert len(everyone.readers) == len(everyone.thread.readers) == len(_accepted(targets.round_id))
+    assert len(everyone.largest.readers) == len(_accepted(targets.largest.round_id))
 
 
 def test_bench_reader_sessions_are_real_sessions_of_each_reader(scale_data, client):
