@@ -338,8 +338,7 @@ def _fragment_keys() -> set[str]:
     backend = cache._cache if hasattr(cache, "_cache") else None
     if isinstance(backend, dict):  # locmem
         return {key for key in backend if "fragment:threads" in key}
-    client = cache._cache.get_client()
-    return {key.decode() for key in client.keys("*fragment:threads*")}
+    return set(cache.keys("*fragment:threads*"))  # django-redis
 
 
 def test_own_edit_link_and_moderation_controls_are_per_reader(client, world):
@@ -380,3 +379,33 @@ def test_own_hidden_comment_shows_its_text_to_the_author_only(client, world):
 
     assert ("Erster Beitrag" in others, "Erster Beitrag" in own) == (False, True)
     assert "Grund: Ton" in own
+
+
+def _normalised(html: str) -> str:
+    """Without CSRF tokens (masked anew for every use) and differences of whitespace."""
+    import re
+
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html)
+    html = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1", html)
+    return re.sub(r"\s+", " ", html).replace("> <", "><").strip()
+
+
+@pytest.mark.parametrize("who", ["reader", "author", "organiser"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_shared_discussion_page_equals_the_ordinary_rendering(client, world, monkeypatch, who, htmx):
+    from rounds.views.participant import discussion
+
+    comments.comment_hide(comment=world.comment, user=world.roles.organiser, reason="Ton")
+    comments.comment_post(
+        agenda_item=world.roles.item, author=world.reader, body="Antwort", confidentiality="internal", parent=None
+    )
+    person = {"reader": world.reader, "author": world.roles.invited, "organiser": world.roles.organiser}[who]
+    url, _reader = _discussion(world)
+    headers = {"HX-Request": "true"} if htmx else {}
+    client.force_login(person)
+
+    shared = client.get(url, headers=headers).content.decode()
+    monkeypatch.setattr(discussion.pages, "can_share", lambda request: False)
+    ordinary = client.get(url, headers=headers).content.decode()
+
+    assert _normalised(shared) == _normalised(ordinary)
