@@ -1,7 +1,7 @@
 """What the navigation shows depends on who reads: signed in, organiser, staff."""
 
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from django.http import HttpRequest
 
@@ -26,9 +26,11 @@ class Nav:
     def organiser(self) -> bool:
         return permissions.is_organiser(self._user)
 
+    def state(self) -> "NavState":
+        return NavState(self.signed_in, self.staff, self.organiser)
 
-@dataclass(frozen=True)
-class NavState:
+
+class NavState(NamedTuple):
     """The same, known in advance (from a query that asked for it): part of a cached page's key."""
 
     signed_in: bool
@@ -36,5 +38,12 @@ class NavState:
     organiser: bool
 
 
+def nav_of(request: HttpRequest) -> Nav:
+    """The request's navigation state, made once (a view that knows it already may set it)."""
+    if not hasattr(request, "nav"):
+        request.nav = Nav(request.user)
+    return request.nav
+
+
 def nav(request: HttpRequest) -> dict:
-    return {"nav": Nav(request.user)}
+    return {"nav": nav_of(request)}

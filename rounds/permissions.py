@@ -4,9 +4,11 @@ Views, templates and admin call these predicates. Convention: an object the user
 answers 404 (``get_*_or_404`` helpers below); an object they may see but not act on answers 403.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 
 from participants.models import User
@@ -181,3 +183,70 @@ def get_series_to_manage(user: AnyUser, **lookup) -> Series:
     if can_view_series(user, series):
         raise PermissionDenied
     raise Http404
+
+
+# One reader and one round, answered by the query that loads the round -----------------------------
+
+
+@dataclass(frozen=True)
+class RoundReader:
+    """What one reader is to one round: the answers of the predicates above, from one query."""
+
+    signed_in: bool
+    staff: bool
+    invited: bool
+    organises_series: bool
+    organises_any: bool
+    series_participant: bool
+    report_published: bool
+    report_public: bool
+
+    @property
+    def can_view_round(self) -> bool:
+        return self.staff or self.organises_series or self.invited
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.staff or self.organises_series
+
+    @property
+    def can_view_published_comments(self) -> bool:
+        return self.report_published and (self.report_public or self.series_participant)
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.staff or self.organises_any
+
+
+def reader_annotations(user: AnyUser, *, round_id: str = "round_id", series_id: str = "round__series_id") -> dict:
+    """EXISTS subqueries answering :class:`RoundReader`'s questions for each row of a query whose round and
+    series ids are the fields ``round_id`` and ``series_id``."""
+    published = Exists(
+        FollowUpReport.objects.filter(round_id=OuterRef(round_id), status=FollowUpReport.Status.PUBLISHED)
+    )
+    if not user.is_authenticated:
+        no = Value(False, output_field=BooleanField())
+        return {"reader_invited": no, "reader_organises_series": no, "reader_organises_any": no,
+                "reader_series_participant": no, "reader_report_published": published}  # fmt: skip
+    organisers = Series.organisers.through.objects
+    return {
+        "reader_invited": Exists(Invitation.objects.filter(round_id=OuterRef(round_id), user=user)),
+        "reader_organises_series": Exists(organisers.filter(series_id=OuterRef(series_id), user=user)),
+        "reader_organises_any": Exists(organisers.filter(user=user)),
+        "reader_series_participant": Exists(Invitation.objects.filter(round__series_id=OuterRef(series_id), user=user)),
+        "reader_report_published": published,
+    }
+
+
+def round_reader(user: AnyUser, row, series: Series) -> RoundReader:
+    """The reader from a row annotated with :func:`reader_annotations`."""
+    return RoundReader(
+        signed_in=bool(user.is_authenticated),
+        staff=is_staff(user),
+        invited=row.reader_invited,
+        organises_series=row.reader_organises_series,
+        organises_any=row.reader_organises_any,
+        series_participant=row.reader_series_participant,
+        report_published=row.reader_report_published,
+        report_public=series.report_visibility == Series.ReportVisibility.PUBLIC,
+    )

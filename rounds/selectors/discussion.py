@@ -112,6 +112,15 @@ class Access:
     can_post: bool
 
 
+def access_of(reader: permissions.RoundReader) -> Access:
+    """The same as :func:`discussion_access`, from what is known of the reader already."""
+    if reader.can_view_round:
+        return Access(mode=FULL, moderator=reader.can_moderate, can_post=True)
+    if reader.can_view_published_comments:
+        return Access(mode=PUBLISHED, moderator=False, can_post=False)
+    return Access(mode=None, moderator=False, can_post=False)
+
+
 def discussion_access(*, user: User, round_: Round) -> Access:
     if permissions.can_view_comments(user, round_):
         return Access(mode=FULL, moderator=permissions.can_moderate(user, round_), can_post=True)

@@ -1,15 +1,19 @@
 """Read queries of the pages for invitees: my rounds, the round page, a clause's history across rounds."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from clauses.models import Clause
 from participants.models import Organisation, User
 from rounds import permissions
-from rounds.models import AgendaItem, Invitation, MeetingNote, Round
+from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
 from rounds.selectors.discussion import CommentView, latest_by_item
 
 
@@ -66,11 +70,13 @@ def invitation_stand_ins(*, invitation: Invitation | None) -> list[Invitation]:
     return list(invitation.stand_ins.select_related("user").order_by("created_at"))
 
 
-def agenda_item_for(*, round_: Round | int, number: int) -> AgendaItem | None:
-    """The agenda item of clause ``number`` in a round (given as object or id), with round, series and clause."""
-    return (
-        AgendaItem.objects.select_related("clause", "round__series").filter(round=round_, clause__number=number).first()
-    )
+def agenda_item_for(*, round_: Round | int, number: int, reader: User | None = None) -> AgendaItem | None:
+    """The agenda item of clause ``number`` in a round (given as object or id), with round, series and clause;
+    with ``reader``, also what the reader is to the round (``permissions.round_reader``), in the same query."""
+    items = AgendaItem.objects.select_related("clause", "round__series").filter(round=round_, clause__number=number)
+    if reader is not None:
+        items = items.annotate(**permissions.reader_annotations(reader))
+    return items.first()
 
 
 @dataclass
@@ -165,3 +171,73 @@ def clause_history(*, rounds_page: ClauseRoundsPage, user: User) -> list[ClauseR
         )
         for item in items
     ]
+
+
+class DiscussionHead(NamedTuple):
+    """What a shared discussion page is keyed on, and what the reader is to its round: one small query
+    that runs for every reader, before anything else of the page is read (``shared_pages``)."""
+
+    item_id: int
+    item_version: int
+    round_id: int
+    round_version: int
+    round_status: str
+    starts_at: datetime.datetime
+    series_id: int
+    comment_days_before: int
+    comment_days_after: int
+    report_visibility: str
+    clause_number: int
+    clause_version: int
+    invited: bool
+    organises_series: bool
+    organises_any: bool
+    series_participant: bool
+    report_published: bool
+
+
+MAX_ID = 2**63 - 1
+
+
+@cache
+def _head_sql() -> str:
+    """Written out once: the ORM would build the same query, with five subqueries, for every request at a
+    multiple of its cost. Table and column names come from the models."""
+    item, round_, series, clause = (m._meta.db_table for m in (AgendaItem, Round, Series, Clause))
+    invitation, report = Invitation._meta.db_table, FollowUpReport._meta.db_table
+    organisers = Series.organisers.through._meta.db_table
+    published = FollowUpReport.Status.PUBLISHED.value
+    return f"""
+        SELECT i.id, i.version, r.id, r.version, r.status, r.starts_at, s.id, s.comment_days_before,
+               s.comment_days_after, s.report_visibility, c.number, c.version,
+               EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s),
+               EXISTS(SELECT 1 FROM {organisers} o WHERE o.series_id = s.id AND o.user_id = %s),
+               EXISTS(SELECT 1 FROM {organisers} o WHERE o.user_id = %s),
+               EXISTS(SELECT 1 FROM {invitation} v JOIN {round_} vr ON vr.id = v.round_id
+                      WHERE vr.series_id = s.id AND v.user_id = %s),
+               EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}')
+        FROM {item} i JOIN {round_} r ON r.id = i.round_id JOIN {series} s ON s.id = r.series_id
+             JOIN {clause} c ON c.id = i.clause_id
+        WHERE i.round_id = %s AND c.number = %s
+    """  # noqa: S608 - names from the models, values as parameters
+
+
+def discussion_head(*, round_id: int, number: int, user: User) -> DiscussionHead | None:
+    """The head of the discussion of clause ``number`` in a round, or None when there is none."""
+    if not (0 < round_id <= MAX_ID and 0 < number <= MAX_ID):
+        return None
+    reader = user.pk if user.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql(), [reader, reader, reader, reader, round_id, number])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    starts_at = values[5]
+    if isinstance(starts_at, str):  # SQLite without the column's type
+        starts_at = datetime.datetime.fromisoformat(starts_at)
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at, datetime.UTC)
+    values[5] = starts_at
+    values[12:] = [bool(flag) for flag in values[12:]]
+    return DiscussionHead(*values)

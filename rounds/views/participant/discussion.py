@@ -11,14 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
+from rounds import permissions
+from rounds.context_processors import nav_of
 from rounds.forms.participant import CommentForm, HideForm, ReplyForm
 from rounds.models import AgendaItem, Comment
 from rounds.selectors import discussion as selectors
+from rounds.selectors import participant as participant_selectors
 from rounds.selectors.participant import agenda_item_for
 from rounds.services import comments
+from strategy_exchange import pages
 from strategy_exchange.errors import DomainError
 
-from . import add_domain_error
+from . import add_domain_error, shared_pages
 from .threads import PAGE_PARAMETER, OpenForms, threads_for_reader
 
 PAGE = "rounds/participant/discussion.html"
@@ -26,12 +30,16 @@ SECTION = "rounds/participant/_discussion.html"
 
 
 def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
-    item = agenda_item_for(round_=round_pk, number=number)  # with its round: one query for both
+    # The agenda item with its round, clause and series, and what the reader is to the round: one query.
+    item = agenda_item_for(round_=round_pk, number=number, reader=request.user)
     if item is None:
         raise Http404
-    access = selectors.discussion_access(user=request.user, round_=item.round)
+    reader = permissions.round_reader(request.user, item, item.round.series)
+    access = selectors.access_of(reader)
     if access.mode is None:
         raise Http404
+    nav = nav_of(request)
+    nav.__dict__["organiser"] = reader.is_organiser  # known now: the navigation asks no more
     return item, access
 
 
@@ -84,8 +92,24 @@ def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, a
     return redirect(_discussion_url(item, anchor, page))
 
 
+def _shared_discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
+    """A plain read: the page shared by every reader of the same access level, with the reader's parts."""
+    head = participant_selectors.discussion_head(round_id=round_pk, number=number, user=request.user)
+    access, organiser = shared_pages.head_access(head, request.user) if head else (None, False)
+    if access is None or access.mode is None:
+        if request.user.is_authenticated:
+            raise Http404
+        return redirect_to_login(request.get_full_path())  # perhaps theirs after signing in
+    nav = nav_of(request)
+    nav.__dict__["organiser"] = organiser  # known now: the navigation asks no more
+    page = _page_number(request)
+    return shared_pages.discussion_response(request, head=head, access=access, page=page, nav=nav.state())
+
+
 @require_GET
 def discussion(request: HttpRequest, round_pk: int, number: int) -> HttpResponse:
+    if pages.can_share(request) and not ({"antwort", "bearbeiten"} & set(request.GET)):
+        return _shared_discussion(request, round_pk, number)
     try:
         item, access = _item_and_access(request, round_pk, number)
     except Http404:

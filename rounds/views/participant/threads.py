@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from rounds.models import AgendaItem, Comment
 from rounds.selectors import discussion as selectors
+from strategy_exchange import pages
 from strategy_exchange.fragments import cached_fragment, fragment_key
+from strategy_exchange.pages import Slot
 
 COMMENT = "rounds/participant/_comment.html"
 THREADS = "rounds/participant/_threads.html"
@@ -33,16 +36,10 @@ BODY, ACTIONS, REPLY = "body", "actions", "reply"
 ACTION_NAMES = ("reply", "edit", "delete", "hide", "unhide", "highlight")
 
 
-class Slot(NamedTuple):
-    comment_id: int
-    part: str
-    shared: str  # for every reader without a part of their own here
-
-
 class SharedPage(NamedTuple):
     """What is cached: plain strings and tuples, quick to load for every request."""
 
-    pieces: list  # str (consecutive HTML joined) or Slot
+    pieces: pages.Pieces
     authors: dict[int, int | None]  # comment id -> author id, to find the reader's own comments
     total: int
     number: int
@@ -97,24 +94,36 @@ class Urls:
         return urls
 
 
-def _part(name: str, context: dict) -> str:
-    return render_to_string(f"{COMMENT}#{name}", context)
+class _Parts:
+    """The comment's partials, rendered many times in one context: cheaper than a template lookup and a
+    new context for each of them."""
+
+    def __init__(self, **shared):
+        self.templates = {}
+        self.context = Context(shared, autoescape=True)
+
+    def __call__(self, name: str, context: dict) -> str:
+        template = self.templates.get(name)
+        if template is None:
+            template = self.templates[name] = get_template(f"{COMMENT}#{name}").template
+        with self.context.push(context):
+            return template.render(self.context)
 
 
-def _shared_pieces(nodes: list[selectors.CommentView], *, mode: str, urls: Urls, pieces: list) -> None:
+def _shared_pieces(nodes: list[selectors.CommentView], *, mode: str, urls: Urls, pieces: list, render: _Parts) -> None:
     for node in nodes:
         node_urls = urls(node.pk)
-        pieces.append(_part("head", {"node": node, "mode": mode}))
-        pieces.append(Slot(node.pk, BODY, _part("body", {"node": node, "show_body": node.show_body})))
+        pieces.append(render("head", {"node": node, "mode": mode}))
+        pieces.append(Slot(BODY, node.pk, render("body", {"node": node, "show_body": node.show_body})))
         pieces.append(mark_safe("</div>"))
         actions = Actions(reply=node.can_reply)
-        pieces.append(Slot(node.pk, ACTIONS, _part("actions", {"node": node, "can": actions, "urls": node_urls})))
+        pieces.append(Slot(ACTIONS, node.pk, render("actions", {"node": node, "can": actions, "urls": node_urls})))
         pieces.append(format_html('<div id="reply-slot-{}" class="comment__reply-slot">', node.pk))
-        pieces.append(Slot(node.pk, REPLY, ""))
+        pieces.append(Slot(REPLY, node.pk))
         pieces.append(mark_safe("</div>"))
         if node.replies:
             pieces.append(mark_safe('<div class="comment__replies">'))
-            _shared_pieces(node.replies, mode=mode, urls=urls, pieces=pieces)
+            _shared_pieces(node.replies, mode=mode, urls=urls, pieces=pieces, render=render)
             pieces.append(mark_safe("</div>"))
         pieces.append(mark_safe("</article>"))
 
@@ -122,30 +131,13 @@ def _shared_pieces(nodes: list[selectors.CommentView], *, mode: str, urls: Urls,
 def _render_shared(item: AgendaItem, access: selectors.Access, page: int) -> SharedPage:
     thread_page = selectors.discussion_page(agenda_item=item, access=access, page=page)
     number = thread_page.number
-    pages = {"previous": page_url(item, number - 1) + "#discussion", "next": page_url(item, number + 1) + "#discussion"}
-    context = {"thread_page": thread_page, "pages": pages}
+    links = {"previous": page_url(item, number - 1) + "#discussion", "next": page_url(item, number + 1) + "#discussion"}
+    context = {"thread_page": thread_page, "pages": links}
     pieces: list = [render_to_string(f"{THREADS}#start", context)]
-    _shared_pieces(thread_page.threads, mode=access.mode, urls=Urls(item, number), pieces=pieces)
+    _shared_pieces(thread_page.threads, mode=access.mode, urls=Urls(item, number), pieces=pieces, render=_Parts())
     pieces.append(render_to_string(f"{THREADS}#end", context))
     authors = {node.pk: node.comment.author_id for node in selectors.walk(thread_page.threads)}
-    return SharedPage(_joined(pieces), authors, thread_page.total, number, thread_page.num_pages)
-
-
-def _joined(pieces: list) -> list:
-    """Consecutive HTML as one string: fewer objects to store and load."""
-    joined: list = []
-    run: list[str] = []
-    for piece in pieces:
-        if isinstance(piece, Slot):
-            if run:
-                joined.append("".join(run))
-                run = []
-            joined.append(Slot(piece.comment_id, piece.part, str(piece.shared)))
-        else:
-            run.append(str(piece))
-    if run:
-        joined.append("".join(run))
-    return joined
+    return SharedPage(pages.joined(pieces), authors, thread_page.total, number, thread_page.num_pages)
 
 
 def shared_page(*, item: AgendaItem, access: selectors.Access, page: int) -> SharedPage:
@@ -156,20 +148,33 @@ def shared_page(*, item: AgendaItem, access: selectors.Access, page: int) -> Sha
     return cached_fragment(key, lambda: _render_shared(item, access, page), timeout=TIMEOUT)
 
 
-def _reader_parts(
-    shared: SharedPage, *, request, item: AgendaItem, access: selectors.Access, forms: OpenForms
-) -> dict[tuple[int, str], str]:
-    reader = request.user
+def _own_ids(shared: SharedPage, *, reader, access: selectors.Access, forms: OpenForms) -> list[int]:
     reader_id = reader.pk if reader.is_authenticated else None
     opened = forms.comment_ids()
-    ids = [
+    return [
         pk
         for pk, author_id in shared.authors.items()
         if access.moderator or pk in opened or (reader_id is not None and author_id == reader_id)
     ]
+
+
+def has_reader_parts(shared: SharedPage, *, reader, access: selectors.Access) -> bool:
+    """Whether the reader has anything of their own on the page (their comments, moderation)."""
+    return bool(_own_ids(shared, reader=reader, access=access, forms=OpenForms()))
+
+
+def reader_parts(
+    shared: SharedPage, *, request, item: AgendaItem, access: selectors.Access, forms: OpenForms | None = None
+) -> pages.Parts:
+    """The reader's own parts of the page, rendered for them: from the comments as they are now."""
+    reader = request.user
+    reader_id = reader.pk if reader.is_authenticated else None
+    forms = forms or OpenForms()
+    ids = _own_ids(shared, reader=reader, access=access, forms=forms)
     if not ids:
         return {}
-    nodes = selectors.comment_views(ids=ids, access=access)  # the rows as they are now
+    nodes = selectors.comment_views(ids=ids, access=access)
+    render = _Parts()
     urls, csrf_token, parts = Urls(item, shared.number), get_token(request), {}
     for node in nodes:
         comment: Comment = node.comment
@@ -180,7 +185,7 @@ def _reader_parts(
             if own and node.state == "hidden":
                 node = _with_body(node)
             context = {"node": node, "show_body": True, "edit_form": edit_form, "csrf_token": csrf_token}
-            parts[(node.pk, BODY)] = _part("body", context)
+            parts[(BODY, node.pk)] = render("body", context)
         can = Actions(
             reply=node.can_reply,
             edit=edit_form is None and selectors.reader_can_edit(comment, reader=reader),
@@ -189,10 +194,10 @@ def _reader_parts(
         )
         hide_form = forms.hide_form if forms.hide_id == node.pk else None
         context = {"node": node, "can": can, "urls": urls(node.pk), "hide_form": hide_form, "csrf_token": csrf_token}
-        parts[(node.pk, ACTIONS)] = _part("actions", context)
+        parts[(ACTIONS, node.pk)] = render("actions", context)
         if forms.reply_to == node.pk and node.can_reply:
             context = {"item": item, "form": forms.reply_form, "parent_id": node.pk, "csrf_token": csrf_token}
-            parts[(node.pk, REPLY)] = render_to_string("rounds/participant/_reply_form.html", context)
+            parts[(REPLY, node.pk)] = render_to_string("rounds/participant/_reply_form.html", context)
     return parts
 
 
@@ -216,9 +221,6 @@ def threads_for_reader(
 ) -> Threads:
     """The page of threads for this reader: the shared pieces with the reader's own parts put in."""
     shared = shared_page(item=item, access=access, page=page)
-    parts = _reader_parts(shared, request=request, item=item, access=access, forms=forms or OpenForms())
-    html = "".join(
-        piece if not isinstance(piece, Slot) else parts.get((piece.comment_id, piece.part), piece.shared)
-        for piece in shared.pieces
-    )
+    parts = reader_parts(shared, request=request, item=item, access=access, forms=forms or OpenForms())
+    html = pages.fill(shared.pieces, parts)
     return Threads(mark_safe(html), shared.total, shared.number, shared.num_pages)  # noqa: S308 - rendered templates

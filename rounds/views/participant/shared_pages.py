@@ -1,0 +1,113 @@
+"""The participants' pages that many people read – the discussion, the round page, the clause page – as
+HTML shared by every reader of a kind (``strategy_exchange.pages``).
+
+Each page is cached once under the versions of the rows it shows, read before its data (the agenda item,
+the round, the clause), and under everything else its HTML depends on: the reader's access level and
+navigation, the language, the page number and the state of the comment window (which changes with the
+time alone). Per request the view fills in what belongs to the reader.
+"""
+
+import datetime
+from typing import NamedTuple
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from rounds import permissions
+from rounds.forms.participant import CommentForm
+from rounds.models import AgendaItem, Series
+from rounds.selectors import discussion as selectors
+from rounds.selectors import participant
+from rounds.services import comments
+from strategy_exchange import pages
+from strategy_exchange.fragments import cached_fragment, fragment_key
+
+from . import threads
+
+DISCUSSION = "rounds/participant/discussion.html"
+SECTION = "rounds/participant/_discussion.html"
+COMMENT_FORM = "rounds/participant/_comment_form.html"
+# Keys hold the versions of what the pages show: the timeout only lets pages nobody reads go.
+TIMEOUT = 24 * 60 * 60
+
+
+class SharedDiscussion(NamedTuple):
+    pieces: pages.Pieces
+    threads: threads.SharedPage
+
+
+def _discussion_pieces(*, item: AgendaItem, access: selectors.Access, page: int, nav, section_only: bool):
+    shared = threads.shared_page(item=item, access=access, page=page)
+    window = comments.comment_window(round_=item.round)
+    context = {"round": item.round, "item": item, "clause": item.clause, "access": access, "window": window}
+    context["comment_total"] = shared.total
+    section = [pages.part(SECTION, "start", context), *shared.pieces]
+    if access.can_post:
+        if window.is_open():
+            form = CommentForm(agenda_item=item, prefix_id="new")
+            section.append(pages.part(SECTION, "form_heading"))
+            section += [pages.part(COMMENT_FORM, "open", context), pages.CSRF_INPUT]
+            section.append(pages.part(COMMENT_FORM, "body", {**context, "form": form}))
+        else:
+            section.append(pages.part(SECTION, "closed" if window.has_closed() else "not_open"))
+    section.append(pages.part(SECTION, "end"))
+    # What the readers' own parts need of the threads, without a second copy of their HTML.
+    own = threads.SharedPage([], shared.authors, shared.total, shared.number, shared.num_pages)
+    if section_only:
+        return SharedDiscussion(pages.joined(section), own)
+    content = [pages.part(DISCUSSION, "intro", context), *section]
+    title = pages.part(DISCUSSION, "title", context)
+    return SharedDiscussion(pages.joined(pages.frame(title=title, nav=nav, content=content)), own)
+
+
+def head_access(head: participant.DiscussionHead, user) -> tuple[selectors.Access, bool]:
+    """What the reader may do in the discussion, and whether they organise any series (for the navigation)."""
+    reader = permissions.RoundReader(
+        signed_in=bool(user.is_authenticated),
+        staff=permissions.is_staff(user),
+        invited=head.invited,
+        organises_series=head.organises_series,
+        organises_any=head.organises_any,
+        series_participant=head.series_participant,
+        report_published=head.report_published,
+        report_public=head.report_visibility == Series.ReportVisibility.PUBLIC,
+    )
+    return selectors.access_of(reader), reader.is_organiser
+
+
+def _window_state(head: participant.DiscussionHead) -> tuple[bool, bool]:
+    now = timezone.now()
+    opens = head.starts_at - datetime.timedelta(days=head.comment_days_before)
+    closes = head.starts_at + datetime.timedelta(days=head.comment_days_after)
+    return opens <= now < closes, now >= closes
+
+
+def discussion_response(
+    request: HttpRequest, *, head: participant.DiscussionHead, access: selectors.Access, page: int, nav
+) -> HttpResponse:
+    """The discussion page (or, for htmx, its section) for this reader, from the shared HTML. On a hit
+    nothing else is read; the agenda item itself is loaded only to render, or for the reader's own parts."""
+    level = (access.mode, access.moderator, access.can_post)
+    versions = (head.item_id, head.item_version, head.round_version, head.clause_version, head.round_status)
+    section_only = bool(request.htmx)
+    state = (level, _window_state(head), tuple(nav), page, section_only)
+    item = None
+
+    def load() -> AgendaItem:
+        nonlocal item
+        if item is None:
+            item = participant.agenda_item_for(round_=head.round_id, number=head.clause_number)
+        return item
+
+    shared = cached_fragment(
+        fragment_key("discussion-page", versions, state),
+        lambda: _discussion_pieces(item=load(), access=access, page=page, nav=nav, section_only=section_only),
+        timeout=TIMEOUT,
+    )
+
+    def own() -> pages.Parts:
+        if not threads.has_reader_parts(shared.threads, reader=request.user, access=access):
+            return {}
+        return threads.reader_parts(shared.threads, request=request, item=load(), access=access)
+
+    return pages.shared_response(request, shared.pieces, own)
