@@ -199,27 +199,99 @@ class DiscussionHead(NamedTuple):
 MAX_ID = 2**63 - 1
 
 
+def _tables() -> dict[str, str]:
+    return {
+        "item": AgendaItem._meta.db_table,
+        "round": Round._meta.db_table,
+        "series": Series._meta.db_table,
+        "clause": Clause._meta.db_table,
+        "invitation": Invitation._meta.db_table,
+        "report": FollowUpReport._meta.db_table,
+        "organisers": Series.organisers.through._meta.db_table,
+        "published": FollowUpReport.Status.PUBLISHED.value,
+    }
+
+
+# What the reader (the four parameters) is to round r of series s: invited, organises the series, organises
+# any series, takes part in the series, and whether the round's report is published.
+_READER_FLAGS = """
+    EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s),
+    EXISTS(SELECT 1 FROM {organisers} o WHERE o.series_id = s.id AND o.user_id = %s),
+    EXISTS(SELECT 1 FROM {organisers} o WHERE o.user_id = %s),
+    EXISTS(SELECT 1 FROM {invitation} v JOIN {round} vr ON vr.id = v.round_id
+           WHERE vr.series_id = s.id AND v.user_id = %s),
+    EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}')
+"""
+
+
+_HEAD = """
+    SELECT i.id, i.version, r.id, r.version, r.status, r.starts_at, s.id, s.comment_days_before,
+           s.comment_days_after, s.report_visibility, c.number, c.version, {flags}
+    FROM {item} i JOIN {round} r ON r.id = i.round_id JOIN {series} s ON s.id = r.series_id
+         JOIN {clause} c ON c.id = i.clause_id
+    WHERE i.round_id = %s AND c.number = %s
+"""
+_ROUND_HEAD = """
+    SELECT r.id, r.version, r.status, r.starts_at, s.id, s.comment_days_before, s.comment_days_after,
+           s.report_visibility, {flags},
+           (SELECT v.id FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s),
+           (SELECT v.rsvp FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s)
+    FROM {round} r JOIN {series} s ON s.id = r.series_id
+    WHERE r.id = %s
+"""
+
+
 @cache
-def _head_sql() -> str:
-    """Written out once: the ORM would build the same query, with five subqueries, for every request at a
-    multiple of its cost. Table and column names come from the models."""
-    item, round_, series, clause = (m._meta.db_table for m in (AgendaItem, Round, Series, Clause))
-    invitation, report = Invitation._meta.db_table, FollowUpReport._meta.db_table
-    organisers = Series.organisers.through._meta.db_table
-    published = FollowUpReport.Status.PUBLISHED.value
-    return f"""
-        SELECT i.id, i.version, r.id, r.version, r.status, r.starts_at, s.id, s.comment_days_before,
-               s.comment_days_after, s.report_visibility, c.number, c.version,
-               EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s),
-               EXISTS(SELECT 1 FROM {organisers} o WHERE o.series_id = s.id AND o.user_id = %s),
-               EXISTS(SELECT 1 FROM {organisers} o WHERE o.user_id = %s),
-               EXISTS(SELECT 1 FROM {invitation} v JOIN {round_} vr ON vr.id = v.round_id
-                      WHERE vr.series_id = s.id AND v.user_id = %s),
-               EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}')
-        FROM {item} i JOIN {round_} r ON r.id = i.round_id JOIN {series} s ON s.id = r.series_id
-             JOIN {clause} c ON c.id = i.clause_id
-        WHERE i.round_id = %s AND c.number = %s
-    """  # noqa: S608 - names from the models, values as parameters
+def _sql(template: str) -> str:
+    """A head query written out once: the ORM would build the same query, with five subqueries, for every
+    request at a multiple of its cost. Table names come from the models, values are parameters."""
+    tables = _tables()
+    return template.format(flags=_READER_FLAGS.format(**tables), **tables)
+
+
+def _aware(value) -> datetime.datetime:
+    if isinstance(value, str):  # SQLite without the column's type
+        value = datetime.datetime.fromisoformat(value)
+    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+
+
+def _fetch(sql: str, params: list) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # nosec B608 - names from the models, values as parameters
+        return cursor.fetchone()
+
+
+class RoundHead(NamedTuple):
+    """What a shared round page is keyed on, and what the reader is to the round (one small query)."""
+
+    round_id: int
+    round_version: int
+    round_status: str
+    starts_at: datetime.datetime
+    series_id: int
+    comment_days_before: int
+    comment_days_after: int
+    report_visibility: str
+    invited: bool
+    organises_series: bool
+    organises_any: bool
+    series_participant: bool
+    report_published: bool
+    invitation_id: int | None
+    invitation_rsvp: str | None
+
+
+def round_head(*, round_id: int, user: User) -> RoundHead | None:
+    if not 0 < round_id <= MAX_ID:
+        return None
+    reader = user.pk if user.is_authenticated else None
+    row = _fetch(_sql(_ROUND_HEAD), [reader] * 6 + [round_id])
+    if row is None:
+        return None
+    values = list(row)
+    values[3] = _aware(values[3])
+    values[8:13] = [bool(flag) for flag in values[8:13]]
+    return RoundHead(*values)
 
 
 def discussion_head(*, round_id: int, number: int, user: User) -> DiscussionHead | None:
@@ -227,17 +299,10 @@ def discussion_head(*, round_id: int, number: int, user: User) -> DiscussionHead
     if not (0 < round_id <= MAX_ID and 0 < number <= MAX_ID):
         return None
     reader = user.pk if user.is_authenticated else None
-    with connection.cursor() as cursor:
-        cursor.execute(_head_sql(), [reader, reader, reader, reader, round_id, number])
-        row = cursor.fetchone()
+    row = _fetch(_sql(_HEAD), [reader] * 4 + [round_id, number])
     if row is None:
         return None
     values = list(row)
-    starts_at = values[5]
-    if isinstance(starts_at, str):  # SQLite without the column's type
-        starts_at = datetime.datetime.fromisoformat(starts_at)
-    if timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at, datetime.UTC)
-    values[5] = starts_at
+    values[5] = _aware(values[5])
     values[12:] = [bool(flag) for flag in values[12:]]
     return DiscussionHead(*values)

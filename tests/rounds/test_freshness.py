@@ -409,3 +409,21 @@ def test_shared_discussion_page_equals_the_ordinary_rendering(client, world, mon
     ordinary = client.get(url, headers=headers).content.decode()
 
     assert _normalised(shared) == _normalised(ordinary)
+
+
+@pytest.mark.parametrize("who", ["reader", "author", "organiser", "admin"])
+def test_shared_round_page_equals_the_ordinary_rendering(client, world, monkeypatch, who):
+    from rounds.views.participant import rounds as round_views
+
+    colleague = UserFactory(full_name="Kai Kollege")
+    MembershipFactory(user=colleague, organisation=world.roles.invited_org)
+    person = {"reader": world.reader, "author": world.roles.invited, "organiser": world.roles.organiser,
+              "admin": world.roles.admin}[who]  # fmt: skip
+    url, _reader = _round_page(world)
+    client.force_login(person)
+
+    shared = client.get(url).content.decode()
+    monkeypatch.setattr(round_views.pages, "can_share", lambda request: False)
+    ordinary = client.get(url).content.decode()
+
+    assert _normalised(shared) == _normalised(ordinary)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -11,14 +11,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rounds import permissions
 from rounds.calendar import invitation_ics
+from rounds.context_processors import nav_of
 from rounds.forms.participant import RsvpForm, StandInForm
 from rounds.models import Invitation, Round
 from rounds.selectors import participant as selectors
 from rounds.services import comments, rsvp
+from strategy_exchange import pages
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import cached_fragment, fragment_key
 
-from . import add_domain_error
+from . import add_domain_error, shared_pages
 
 # The keys hold the round's version (rounds.freshness): a newer round never meets an older entry.
 ROUND_FRAGMENT_TIMEOUT = 24 * 60 * 60
@@ -31,7 +33,7 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
     return render(request, "rounds/participant/my_rounds.html", {"upcoming": upcoming, "past": past})
 
 
-def _round_fragments(round_: Round) -> tuple[str, str]:
+def round_fragments(round_: Round) -> tuple[str, str]:
     """The agenda (with comment counts and key findings) and the participating organisations, rendered
     once for everyone who may see the round; they show nothing personal."""
     state = (round_.pk, round_.version, round_.status)
@@ -56,7 +58,7 @@ def _round_fragments(round_: Round) -> tuple[str, str]:
 def _round_context(request: HttpRequest, round_: Round, **forms) -> dict:
     invitation = permissions.invitation_for(request.user, round_)
     accepted = invitation is not None and invitation.rsvp == Invitation.Rsvp.ACCEPTED
-    agenda_html, organisations_html = _round_fragments(round_)
+    agenda_html, organisations_html = round_fragments(round_)
     is_organiser = permissions.can_manage_round(request.user, round_)
     return {
         "round": round_,
@@ -76,6 +78,14 @@ def _round_context(request: HttpRequest, round_: Round, **forms) -> dict:
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if pages.can_share(request):
+        head = selectors.round_head(round_id=pk, user=request.user)
+        reader = shared_pages.round_reader(head, request.user) if head else None
+        if reader is None or not reader.can_view_round:
+            raise Http404
+        nav = nav_of(request)
+        nav.__dict__["organiser"] = reader.is_organiser  # known now: the navigation asks no more
+        return shared_pages.round_response(request, head=head, reader=reader, nav=nav.state())
     round_ = permissions.get_visible_round_or_404(request.user, pk=pk)
     return render(request, "rounds/participant/round_detail.html", _round_context(request, round_))
 

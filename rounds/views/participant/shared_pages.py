@@ -11,16 +11,18 @@ import datetime
 from typing import NamedTuple
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from rounds import permissions
 from rounds.forms.participant import CommentForm
-from rounds.models import AgendaItem, Series
+from rounds.models import AgendaItem, Invitation, Round, Series
 from rounds.selectors import discussion as selectors
 from rounds.selectors import participant
 from rounds.services import comments
 from strategy_exchange import pages
 from strategy_exchange.fragments import cached_fragment, fragment_key
+from strategy_exchange.pages import Slot
 
 from . import threads
 
@@ -62,20 +64,11 @@ def _discussion_pieces(*, item: AgendaItem, access: selectors.Access, page: int,
 
 def head_access(head: participant.DiscussionHead, user) -> tuple[selectors.Access, bool]:
     """What the reader may do in the discussion, and whether they organise any series (for the navigation)."""
-    reader = permissions.RoundReader(
-        signed_in=bool(user.is_authenticated),
-        staff=permissions.is_staff(user),
-        invited=head.invited,
-        organises_series=head.organises_series,
-        organises_any=head.organises_any,
-        series_participant=head.series_participant,
-        report_published=head.report_published,
-        report_public=head.report_visibility == Series.ReportVisibility.PUBLIC,
-    )
+    reader = round_reader(head, user)
     return selectors.access_of(reader), reader.is_organiser
 
 
-def _window_state(head: participant.DiscussionHead) -> tuple[bool, bool]:
+def _window_state(head: participant.DiscussionHead | participant.RoundHead) -> tuple[bool, bool]:
     now = timezone.now()
     opens = head.starts_at - datetime.timedelta(days=head.comment_days_before)
     closes = head.starts_at + datetime.timedelta(days=head.comment_days_after)
@@ -111,3 +104,71 @@ def discussion_response(
         return threads.reader_parts(shared.threads, request=request, item=load(), access=access)
 
     return pages.shared_response(request, shared.pieces, own)
+
+
+# The round page --------------------------------------------------------------------------------------
+
+ROUND = "rounds/participant/round_detail.html"
+
+
+def round_reader(head: participant.RoundHead, user) -> permissions.RoundReader:
+    return permissions.RoundReader(
+        signed_in=bool(user.is_authenticated),
+        staff=permissions.is_staff(user),
+        invited=head.invited,
+        organises_series=head.organises_series,
+        organises_any=head.organises_any,
+        series_participant=head.series_participant,
+        report_published=head.report_published,
+        report_public=head.report_visibility == Series.ReportVisibility.PUBLIC,
+    )
+
+
+def _round_pieces(*, round_id: int, show_online_link: bool, nav) -> pages.Pieces:
+    from .rounds import round_fragments  # the page's cached fragments, shared with the ordinary rendering
+
+    round_ = Round.objects.select_related("series").get(pk=round_id)
+    agenda_html, organisations_html = round_fragments(round_)
+    context = {
+        "round": round_,
+        "show_online_link": show_online_link,
+        "agenda_html": agenda_html,
+        "organisations_html": organisations_html,
+        "window": comments.comment_window(round_=round_),
+    }
+    content = [pages.part(ROUND, "main", context), Slot("aside"), pages.part(ROUND, "end", context)]
+    title = pages.part(ROUND, "title", context)
+    return pages.joined(pages.frame(title=title, nav=nav, content=content))
+
+
+def _aside(request: HttpRequest, head: participant.RoundHead, reader: permissions.RoundReader) -> pages.Parts:
+    """The reader's participation: their invitation, answer, stand-ins and forms (or that they organise)."""
+    from rounds.forms.participant import RsvpForm, StandInForm
+
+    invitation = None
+    if head.invitation_id is not None:
+        invitation = Invitation.objects.select_related("round", "stand_in_for__user").get(pk=head.invitation_id)
+    if invitation is None and not reader.can_moderate:
+        return {}
+    context = {
+        "round": invitation.round if invitation else Round(pk=head.round_id, status=head.round_status),
+        "invitation": invitation,
+        "is_organiser": reader.can_moderate,
+        "stand_ins": participant.invitation_stand_ins(invitation=invitation),
+        "rsvp_form": RsvpForm(),
+        "stand_in_form": StandInForm(invitation=invitation) if invitation is not None else None,
+        "csrf_token": get_token(request),
+    }
+    return {("aside", None): pages.part(ROUND, "aside", context)}
+
+
+def round_response(request: HttpRequest, *, head: participant.RoundHead, reader: permissions.RoundReader, nav):
+    """The round page for this reader, from the HTML shared by all who see the same online link."""
+    show_online_link = head.invitation_rsvp == Invitation.Rsvp.ACCEPTED or reader.can_moderate
+    state = (head.round_status, _window_state(head), show_online_link, tuple(nav))
+    shared = cached_fragment(
+        fragment_key("round-page", head.round_id, head.round_version, state),
+        lambda: _round_pieces(round_id=head.round_id, show_online_link=show_online_link, nav=nav),
+        timeout=TIMEOUT,
+    )
+    return pages.shared_response(request, shared, lambda: _aside(request, head, reader))
