@@ -217,6 +217,13 @@ class RoundReader:
     def is_organiser(self) -> bool:
         return self.staff or self.organises_any
 
+    @property
+    def comment_mode(self) -> str | None:
+        """As :func:`comment_visibility_for_rounds` says it: "full", "published" or None."""
+        if self.can_view_round:
+            return "full"
+        return "published" if self.can_view_published_comments else None
+
 
 def reader_annotations(user: AnyUser, *, round_id: str = "round_id", series_id: str = "round__series_id") -> dict:
     """EXISTS subqueries answering :class:`RoundReader`'s questions for each row of a query whose round and

@@ -209,18 +209,20 @@ def _tables() -> dict[str, str]:
         "report": FollowUpReport._meta.db_table,
         "organisers": Series.organisers.through._meta.db_table,
         "published": FollowUpReport.Status.PUBLISHED.value,
+        "draft": Round.Status.DRAFT.value,
+        "cancelled": Round.Status.CANCELLED.value,
     }
 
 
 # What the reader (the four parameters) is to round r of series s: invited, organises the series, organises
 # any series, takes part in the series, and whether the round's report is published.
 _READER_FLAGS = """
-    EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s),
-    EXISTS(SELECT 1 FROM {organisers} o WHERE o.series_id = s.id AND o.user_id = %s),
-    EXISTS(SELECT 1 FROM {organisers} o WHERE o.user_id = %s),
+    EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s) AS f_invited,
+    EXISTS(SELECT 1 FROM {organisers} o WHERE o.series_id = s.id AND o.user_id = %s) AS f_organises_series,
+    EXISTS(SELECT 1 FROM {organisers} o WHERE o.user_id = %s) AS f_organises_any,
     EXISTS(SELECT 1 FROM {invitation} v JOIN {round} vr ON vr.id = v.round_id
-           WHERE vr.series_id = s.id AND v.user_id = %s),
-    EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}')
+           WHERE vr.series_id = s.id AND v.user_id = %s) AS f_series_participant,
+    EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}') AS f_report_published
 """
 
 
@@ -238,6 +240,22 @@ _ROUND_HEAD = """
            (SELECT v.rsvp FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s)
     FROM {round} r JOIN {series} s ON s.id = r.series_id
     WHERE r.id = %s
+"""
+
+
+_CLAUSE_HEAD = """
+    SELECT c.id, c.version, x.item_id, x.item_version, x.round_id, x.round_version, x.round_status,
+           x.report_visibility, x.total, x.f_invited, x.f_organises_series, x.f_organises_any,
+           x.f_series_participant, x.f_report_published
+    FROM {clause} c LEFT JOIN (
+        SELECT i.id AS item_id, i.version AS item_version, r.id AS round_id, r.version AS round_version,
+               r.status AS round_status, s.report_visibility AS report_visibility, COUNT(*) OVER () AS total,
+               {flags}
+        FROM {item} i JOIN {round} r ON r.id = i.round_id JOIN {series} s ON s.id = r.series_id
+        WHERE i.clause_id = (SELECT id FROM {clause} WHERE number = %s) AND r.status NOT IN ('{draft}', '{cancelled}')
+        ORDER BY r.starts_at, i.id LIMIT %s OFFSET %s
+    ) x ON 1 = 1
+    WHERE c.number = %s
 """
 
 
@@ -306,3 +324,50 @@ def discussion_head(*, round_id: int, number: int, user: User) -> DiscussionHead
     values[5] = _aware(values[5])
     values[12:] = [bool(flag) for flag in values[12:]]
     return DiscussionHead(*values)
+
+
+class ClauseRoundRow(NamedTuple):
+    item_id: int
+    item_version: int
+    round_id: int
+    round_version: int
+    round_status: str
+    report_visibility: str
+    invited: bool
+    organises_series: bool
+    series_participant: bool
+    report_published: bool
+
+
+class ClauseHead(NamedTuple):
+    """What a shared clause page is keyed on: the clause's version, the page's rounds with their versions,
+    and what the reader is to each of them (one small query)."""
+
+    clause_id: int
+    clause_version: int
+    rows: list[ClauseRoundRow]
+    total: int
+    organises_any: bool
+
+
+def clause_head(*, number: int, user: User, page: int) -> ClauseHead | None:
+    """None when there is no such clause; ``rows`` empty past the last page (``total`` 0 then)."""
+    if not 0 < number <= MAX_ID:
+        return None
+    reader = user.pk if user.is_authenticated else None
+    offset = (page - 1) * CLAUSE_ROUNDS_PER_PAGE
+    with connection.cursor() as cursor:
+        params = [reader, reader, reader, reader, number, CLAUSE_ROUNDS_PER_PAGE, offset, number]
+        cursor.execute(_sql(_CLAUSE_HEAD), params)  # nosec B608 - names from the models, values as parameters
+        found = cursor.fetchall()
+    if not found:
+        return None
+    clause_id, clause_version = found[0][0], found[0][1]
+    rows = [
+        ClauseRoundRow(*row[2:8], *(bool(flag) for flag in (row[9], row[10], row[12], row[13])))
+        for row in found
+        if row[2] is not None
+    ]
+    total = found[0][8] or 0
+    organises_any = bool(found[0][11]) if rows else False
+    return ClauseHead(clause_id, clause_version, rows, total, organises_any)

@@ -427,3 +427,24 @@ def test_shared_round_page_equals_the_ordinary_rendering(client, world, monkeypa
     ordinary = client.get(url).content.decode()
 
     assert _normalised(shared) == _normalised(ordinary)
+
+
+@pytest.mark.parametrize("who", ["reader", "outsider", "organiser", "anonymous"])
+def test_shared_clause_page_equals_the_ordinary_rendering(client, world, monkeypatch, who):
+    from rounds.models import FollowUpReport
+    from rounds.views.participant import clause_history
+
+    FollowUpReport.objects.create(round=world.roles.round, version=1, status=FollowUpReport.Status.PUBLISHED)
+    world.roles.series.report_visibility = "public"
+    world.roles.series.save()
+    url, _reader = _clause_page(world)
+    person = {"reader": world.reader, "outsider": world.roles.outsider, "organiser": world.roles.organiser}.get(who)
+    if person is not None:
+        client.force_login(person)
+
+    shared = client.get(url).content.decode()
+    monkeypatch.setattr(clause_history.pages_, "can_share", lambda request: False)
+    ordinary = client.get(url).content.decode()
+
+    assert _normalised(shared) == _normalised(ordinary)
+    assert "Erster Beitrag" in shared

@@ -6,9 +6,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from rounds import permissions
+from rounds.context_processors import nav_of
+from rounds.models import Series
 from rounds.selectors import participant as selectors
+from strategy_exchange import pages as pages_
 from strategy_exchange.fragments import cached_fragment, fragment_key
 
+PAGE = "rounds/participant/clause_history.html"
 ROUNDS = "rounds/participant/_clause_rounds.html"
 # The key holds the versions of the clause and of every agenda item and round on the page (rounds.freshness).
 ROUNDS_TIMEOUT = 24 * 60 * 60
@@ -17,7 +22,7 @@ PAGE_PARAMETER = "seite"
 
 def _page_number(request: HttpRequest) -> int:
     value = request.GET.get(PAGE_PARAMETER, "")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return int(value) if value.isdigit() and 0 < len(value) < 7 and int(value) > 0 else 1
 
 
 def _rounds_key(clause, rounds_page: selectors.ClauseRoundsPage) -> str:
@@ -29,12 +34,7 @@ def _rounds_key(clause, rounds_page: selectors.ClauseRoundsPage) -> str:
     return fragment_key("clause-rounds", clause.pk, clause.version, rounds_page.number, rounds_page.num_pages, state)
 
 
-@require_GET
-def clause_history(request: HttpRequest, number: int) -> HttpResponse:
-    clause = selectors.clause_get(number=number)
-    if clause is None:
-        raise Http404
-    rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=_page_number(request))
+def _rounds_html(request: HttpRequest, clause, rounds_page: selectors.ClauseRoundsPage) -> str:
     base = reverse("rounds:clause_history", kwargs={"number": clause.number})
 
     def render_rounds() -> str:
@@ -46,5 +46,55 @@ def clause_history(request: HttpRequest, number: int) -> HttpResponse:
         context = {"clause": clause, "rounds": rounds, "rounds_page": rounds_page, "pages": pages}
         return render_to_string(ROUNDS, context)
 
-    rounds_html = cached_fragment(_rounds_key(clause, rounds_page), render_rounds, timeout=ROUNDS_TIMEOUT)
-    return render(request, "rounds/participant/clause_history.html", {"clause": clause, "rounds_html": rounds_html})
+    return cached_fragment(_rounds_key(clause, rounds_page), render_rounds, timeout=ROUNDS_TIMEOUT)
+
+
+def _mode(row: selectors.ClauseRoundRow, user) -> str | None:
+    """What the reader may read of one round's discussion, as ``permissions.comment_visibility_for_rounds``
+    decides it."""
+    reader = permissions.RoundReader(
+        signed_in=bool(user.is_authenticated),
+        staff=permissions.is_staff(user),
+        invited=row.invited,
+        organises_series=row.organises_series,
+        organises_any=False,
+        series_participant=row.series_participant,
+        report_published=row.report_published,
+        report_public=row.report_visibility == Series.ReportVisibility.PUBLIC,
+    )
+    return reader.comment_mode
+
+
+def _shared_page(request: HttpRequest, head: selectors.ClauseHead, page: int) -> HttpResponse:
+    nav = nav_of(request)
+    if head.rows:
+        nav.__dict__["organiser"] = permissions.is_staff(request.user) or head.organises_any
+    state = [(*row[:5], _mode(row, request.user)) for row in head.rows]
+    nav_state = nav.state()
+
+    def render() -> pages_.Pieces:
+        clause = selectors.clause_get(number=request.resolver_match.kwargs["number"])
+        rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=page)
+        context = {"clause": clause, "nav": nav_state}
+        content = [pages_.part(PAGE, "main", context), _rounds_html(request, clause, rounds_page)]
+        return pages_.joined(pages_.frame(title=pages_.part(PAGE, "title", context), nav=nav_state, content=content))
+
+    key = fragment_key("clause-page", head.clause_id, head.clause_version, page, head.total, state, tuple(nav_state))
+    return pages_.shared_response(request, cached_fragment(key, render, timeout=ROUNDS_TIMEOUT))
+
+
+@require_GET
+def clause_history(request: HttpRequest, number: int) -> HttpResponse:
+    page = _page_number(request)
+    if pages_.can_share(request):
+        head = selectors.clause_head(number=number, user=request.user, page=page)
+        if head is None:
+            raise Http404
+        if head.rows or page == 1:
+            return _shared_page(request, head, page)
+    clause = selectors.clause_get(number=number)
+    if clause is None:
+        raise Http404
+    rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=page)
+    rounds_html = _rounds_html(request, clause, rounds_page)
+    return render(request, PAGE, {"clause": clause, "rounds_html": rounds_html})
