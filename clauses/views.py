@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants import selectors as participant_selectors
+from strategy_exchange import pages
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import cached_fragment, fragment_key
 
@@ -93,6 +94,7 @@ def position_edit(request: HttpRequest, number: int) -> HttpResponse:
 CHART_LEFT, CHART_WIDTH, CHART_ROW = 60, 560, 34
 MATRIX_PAGE_SIZE = 50
 MATRIX_CACHE_SECONDS = 60 * 60  # a change bumps the version at once; old entries just expire
+MAX_PAGE = 10_000
 
 
 def _chart(summary: selectors.MatrixSummary) -> list[dict]:
@@ -160,27 +162,57 @@ def matrix(request: HttpRequest) -> HttpResponse:
     form = MatrixFilterForm(request.GET or None)
     filters = form.filters()
     version = freshness.matrix_version()
+    valid = not form.is_bound or form.is_valid()
+    if valid and pages.can_share(request):
+        # The whole page, shared by every reader with the same navigation: nothing in it is personal.
+        nav = request.nav.state()
+        requested = _requested_page(request.GET.get("page"))
+        key = fragment_key("matrix-page", version, filters, requested, tuple(nav))
+        shared = cached_fragment(
+            key,
+            lambda: _matrix_pieces(form=form, filters=filters, version=version, requested=requested, nav=nav),
+            timeout=MATRIX_CACHE_SECONDS,
+        )
+        return pages.shared_response(request, shared)
+    return render(request, "clauses/matrix.html", _matrix_context(form=form, filters=filters, version=version,
+                                                                   requested=request.GET.get("page")))  # fmt: skip
+
+
+def _requested_page(value: str | None) -> int:
+    try:
+        return min(max(int(value or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _matrix_context(*, form, filters: dict, version: int, requested) -> dict:
     summary = cached_fragment(
         fragment_key("matrix-summary", version, filters),
         lambda: selectors.matrix_summary(**filters),
         timeout=MATRIX_CACHE_SECONDS,
     )
-    pages = max(1, math.ceil(summary.strategy_count / MATRIX_PAGE_SIZE))
-    number = _page_number(request.GET.get("page"), pages=pages)
+    pages_count = max(1, math.ceil(summary.strategy_count / MATRIX_PAGE_SIZE))
+    number = _page_number(str(requested) if requested is not None else None, pages=pages_count)
     content = cached_fragment(
         fragment_key("matrix-content", version, filters, number),
-        lambda: _matrix_content(filters=filters, summary=summary, number=number, pages=pages),
+        lambda: _matrix_content(filters=filters, summary=summary, number=number, pages=pages_count),
         timeout=MATRIX_CACHE_SECONDS,
     )
     # Rendering the filter form costs as much as the rest of the page: cached per valid filter choice.
     form_key = None if form.is_bound and not form.is_valid() else fragment_key("matrix-form", filters)
     form_html = cached_fragment(form_key, lambda: str(form), timeout=MATRIX_CACHE_SECONDS)
-    context = {
+    return {
         "form_html": form_html,
         "content": content,
         "query": urlencode({name: value for name, value in filters.items() if value}),
     }
-    return render(request, "clauses/matrix.html", context)
+
+
+def _matrix_pieces(*, form, filters: dict, version: int, requested: int, nav) -> pages.Pieces:
+    context = {**_matrix_context(form=form, filters=filters, version=version, requested=requested), "nav": nav}
+    title = pages.part("clauses/matrix.html", "title", context)
+    main = pages.part("clauses/matrix.html", "main", context)
+    return pages.joined(pages.frame(title=title, nav=nav, content=[main]))
 
 
 def _csv_cell(value) -> str:

@@ -35,3 +35,17 @@ class RequireMfaForOrganisersMiddleware:
         if not permissions.is_organiser(user):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class NavigationMiddleware:
+    """``request.nav``: what the navigation offers the reader (signed in, organiser, staff), worked out when
+    first asked. Apps below this one read it without knowing how it is decided."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from rounds.context_processors import Nav
+
+        request.nav = Nav(request.user)
+        return self.get_response(request)

@@ -448,3 +448,17 @@ def test_shared_clause_page_equals_the_ordinary_rendering(client, world, monkeyp
 
     assert _normalised(shared) == _normalised(ordinary)
     assert "Erster Beitrag" in shared
+
+
+@pytest.mark.parametrize("query", ["", "?page=2", "?kind=city", "?state=XX"])
+def test_shared_matrix_page_equals_the_ordinary_rendering(client, world, monkeypatch, query):
+    from clauses import views as clause_views
+
+    url, reader = _matrix(world)
+    client.force_login(world.roles.organiser)
+
+    shared = client.get(url + query).content.decode()
+    monkeypatch.setattr(clause_views.pages, "can_share", lambda request: False)
+    ordinary = client.get(url + query).content.decode()
+
+    assert _normalised(shared) == _normalised(ordinary)
