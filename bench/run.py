@@ -34,6 +34,7 @@ from bench.results import Result
 VAR = ROOT / "var" / "bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/strategy_exchange_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/15"
 TOTAL_TARGET_S = 900
 
 
@@ -42,6 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
+    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL))
     scale = parser.add_argument_group("scale data (generate_scale_data)")
     scale.add_argument("--organisations", type=int, default=11_000)
     scale.add_argument("--people", type=int, default=50_000)
@@ -79,6 +81,7 @@ def bench_env(args: argparse.Namespace) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
+        "CACHE_URL": args.cache_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789abcdefghij",  # nosec B105
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
