@@ -236,9 +236,10 @@ _HEAD = """
 _ROUND_HEAD = """
     SELECT r.id, r.version, r.status, r.starts_at, s.id, s.comment_days_before, s.comment_days_after,
            s.report_visibility, {flags},
-           (SELECT v.id FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s),
-           (SELECT v.rsvp FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s)
+           v.id, v.rsvp, v.stand_in_for_id,
+           EXISTS(SELECT 1 FROM {invitation} w WHERE w.stand_in_for_id = v.id) AS f_has_stand_ins
     FROM {round} r JOIN {series} s ON s.id = r.series_id
+         LEFT JOIN {invitation} v ON v.round_id = r.id AND v.user_id = %s
     WHERE r.id = %s
 """
 
@@ -297,18 +298,21 @@ class RoundHead(NamedTuple):
     report_published: bool
     invitation_id: int | None
     invitation_rsvp: str | None
+    stands_in_for_id: int | None
+    has_stand_ins: bool
 
 
 def round_head(*, round_id: int, user: User) -> RoundHead | None:
     if not 0 < round_id <= MAX_ID:
         return None
     reader = user.pk if user.is_authenticated else None
-    row = _fetch(_sql(_ROUND_HEAD), [reader] * 6 + [round_id])
+    row = _fetch(_sql(_ROUND_HEAD), [reader] * 5 + [round_id])
     if row is None:
         return None
     values = list(row)
     values[3] = _aware(values[3])
     values[8:13] = [bool(flag) for flag in values[8:13]]
+    values[16] = bool(values[16])
     return RoundHead(*values)
 
 

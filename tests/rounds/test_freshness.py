@@ -411,9 +411,18 @@ def test_shared_discussion_page_equals_the_ordinary_rendering(client, world, mon
     assert _normalised(shared) == _normalised(ordinary)
 
 
+@pytest.mark.parametrize("status", ["invited", "held"])
 @pytest.mark.parametrize("who", ["reader", "author", "organiser", "admin"])
-def test_shared_round_page_equals_the_ordinary_rendering(client, world, monkeypatch, who):
+def test_shared_round_page_equals_the_ordinary_rendering(client, world, monkeypatch, who, status):
+    from rounds.models import Round
     from rounds.views.participant import rounds as round_views
+
+    Round.objects.filter(pk=world.roles.round.pk).update(status=status)
+    rows_changed(Round, [world.roles.round.pk])
+    if who == "author" and status == "held":  # a stand-in relation: the box is the reader's own
+        InvitationFactory(
+            round=world.roles.round, organisation=world.roles.invited_org, stand_in_for=world.roles.invitation
+        )
 
     colleague = UserFactory(full_name="Kai Kollege")
     MembershipFactory(user=colleague, organisation=world.roles.invited_org)

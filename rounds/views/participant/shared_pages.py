@@ -124,7 +124,32 @@ def round_reader(head: participant.RoundHead, user) -> permissions.RoundReader:
     )
 
 
-def _round_pieces(*, round_id: int, show_online_link: bool, nav) -> pages.Pieces:
+CLOSED = (Round.Status.HELD, Round.Status.PUBLISHED, Round.Status.CANCELLED)
+
+
+def _shared_aside(head: participant.RoundHead, reader: permissions.RoundReader) -> tuple | None:
+    """The state of the participation box when it is the same for everyone in it: a round that is over
+    (no forms), and an invitation without stand-ins either way. None: rendered for the reader."""
+    if head.round_status not in CLOSED or head.stands_in_for_id is not None or head.has_stand_ins:
+        return None
+    return (head.invitation_rsvp, reader.can_moderate)
+
+
+def _aside_context(round_, invitation, *, is_organiser: bool, stand_ins, csrf_token: str | None = None) -> dict:
+    from rounds.forms.participant import RsvpForm, StandInForm
+
+    return {
+        "round": round_,
+        "invitation": invitation,
+        "is_organiser": is_organiser,
+        "stand_ins": stand_ins,
+        "rsvp_form": RsvpForm(),
+        "stand_in_form": StandInForm(invitation=invitation) if invitation is not None else None,
+        "csrf_token": csrf_token,
+    }
+
+
+def _round_pieces(*, round_id: int, show_online_link: bool, aside: tuple | None, nav) -> pages.Pieces:
     from .rounds import round_fragments  # the page's cached fragments, shared with the ordinary rendering
 
     round_ = Round.objects.select_related("series").get(pk=round_id)
@@ -136,39 +161,45 @@ def _round_pieces(*, round_id: int, show_online_link: bool, nav) -> pages.Pieces
         "organisations_html": organisations_html,
         "window": comments.comment_window(round_=round_),
     }
-    content = [pages.part(ROUND, "main", context), Slot("aside"), pages.part(ROUND, "end", context)]
+    if aside is None:
+        aside_piece = Slot("aside")
+    else:
+        rsvp, is_organiser = aside
+        invitation = Invitation(round=round_, rsvp=rsvp) if rsvp is not None else None
+        aside_piece = pages.part(
+            ROUND, "aside", _aside_context(round_, invitation, is_organiser=is_organiser, stand_ins=[])
+        )
+    content = [pages.part(ROUND, "main", context), aside_piece, pages.part(ROUND, "end", context)]
     title = pages.part(ROUND, "title", context)
     return pages.joined(pages.frame(title=title, nav=nav, content=content))
 
 
 def _aside(request: HttpRequest, head: participant.RoundHead, reader: permissions.RoundReader) -> pages.Parts:
     """The reader's participation: their invitation, answer, stand-ins and forms (or that they organise)."""
-    from rounds.forms.participant import RsvpForm, StandInForm
-
     invitation = None
     if head.invitation_id is not None:
         invitation = Invitation.objects.select_related("round", "stand_in_for__user").get(pk=head.invitation_id)
     if invitation is None and not reader.can_moderate:
         return {}
-    context = {
-        "round": invitation.round if invitation else Round(pk=head.round_id, status=head.round_status),
-        "invitation": invitation,
-        "is_organiser": reader.can_moderate,
-        "stand_ins": participant.invitation_stand_ins(invitation=invitation),
-        "rsvp_form": RsvpForm(),
-        "stand_in_form": StandInForm(invitation=invitation) if invitation is not None else None,
-        "csrf_token": get_token(request),
-    }
+    round_ = invitation.round if invitation else Round(pk=head.round_id, status=head.round_status)
+    stand_ins = participant.invitation_stand_ins(invitation=invitation)
+    context = _aside_context(
+        round_, invitation, is_organiser=reader.can_moderate, stand_ins=stand_ins, csrf_token=get_token(request)
+    )
     return {("aside", None): pages.part(ROUND, "aside", context)}
 
 
 def round_response(request: HttpRequest, *, head: participant.RoundHead, reader: permissions.RoundReader, nav):
-    """The round page for this reader, from the HTML shared by all who see the same online link."""
+    """The round page for this reader, from the HTML shared by all who see the same online link and, where
+    it is the same for them, the same participation box."""
     show_online_link = head.invitation_rsvp == Invitation.Rsvp.ACCEPTED or reader.can_moderate
-    state = (head.round_status, _window_state(head), show_online_link, tuple(nav))
+    aside = _shared_aside(head, reader)
+    state = (head.round_status, _window_state(head), show_online_link, aside, tuple(nav))
     shared = cached_fragment(
         fragment_key("round-page", head.round_id, head.round_version, state),
-        lambda: _round_pieces(round_id=head.round_id, show_online_link=show_online_link, nav=nav),
+        lambda: _round_pieces(round_id=head.round_id, show_online_link=show_online_link, aside=aside, nav=nav),
         timeout=TIMEOUT,
     )
+    if aside is not None:
+        return pages.shared_response(request, shared)
     return pages.shared_response(request, shared, lambda: _aside(request, head, reader))
