@@ -159,23 +159,33 @@ def matrix(request: HttpRequest) -> HttpResponse:
     """Filtered and paginated; the summary and each page's rendered table and chart are cached under the
     matrix's version, which every change of a position, strategy, organisation or clause moves on
     (``clauses.freshness``). It is read before anything it covers."""
+    version = freshness.matrix_version()
+    if pages.can_share(request) and not (set(request.GET) & FILTERS):
+        # The whole page, shared by every reader with the same navigation: nothing in it is personal.
+        return _shared_matrix(request, form=None, filters=UNFILTERED, version=version)
     form = MatrixFilterForm(request.GET or None)
     filters = form.filters()
-    version = freshness.matrix_version()
     valid = not form.is_bound or form.is_valid()
     if valid and pages.can_share(request):
-        # The whole page, shared by every reader with the same navigation: nothing in it is personal.
-        nav = request.nav.state()
-        requested = _requested_page(request.GET.get("page"))
-        key = fragment_key("matrix-page", version, filters, requested, tuple(nav))
-        shared = cached_fragment(
-            key,
-            lambda: _matrix_pieces(form=form, filters=filters, version=version, requested=requested, nav=nav),
-            timeout=MATRIX_CACHE_SECONDS,
-        )
-        return pages.shared_response(request, shared)
+        return _shared_matrix(request, form=form, filters=filters, version=version)
     return render(request, "clauses/matrix.html", _matrix_context(form=form, filters=filters, version=version,
                                                                    requested=request.GET.get("page")))  # fmt: skip
+
+
+FILTERS = {"kind", "state"}
+UNFILTERED = {"kind": "", "state": ""}
+
+
+def _shared_matrix(request: HttpRequest, *, form, filters: dict, version: int) -> HttpResponse:
+    nav = request.nav.state()
+    requested = _requested_page(request.GET.get("page"))
+    key = fragment_key("matrix-page", version, filters, requested, tuple(nav))
+
+    def render_page() -> pages.Pieces:
+        page_form = form or MatrixFilterForm(None)
+        return _matrix_pieces(form=page_form, filters=filters, version=version, requested=requested, nav=nav)
+
+    return pages.shared_response(request, cached_fragment(key, render_page, timeout=MATRIX_CACHE_SECONDS))
 
 
 def _requested_page(value: str | None) -> int:
@@ -212,7 +222,7 @@ def _matrix_pieces(*, form, filters: dict, version: int, requested: int, nav) ->
     context = {**_matrix_context(form=form, filters=filters, version=version, requested=requested), "nav": nav}
     title = pages.part("clauses/matrix.html", "title", context)
     main = pages.part("clauses/matrix.html", "main", context)
-    return pages.joined(pages.frame(title=title, nav=nav, content=[main]))
+    return pages.encoded(pages.frame(title=title, nav=nav, content=[main]))
 
 
 def _csv_cell(value) -> str:

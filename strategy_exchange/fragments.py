@@ -112,9 +112,14 @@ def rows_changed(model: type[models.Model], pks: Iterable[int] | QuerySet | None
 # The cache -------------------------------------------------------------------------------------------
 
 
+# The shape of what is cached (strings, pieces, bytes): a change of it is a new number, so that no entry of
+# the old shape is read as one of the new (deploys also prefix every key with RELEASE).
+FORMAT = 2
+
+
 def fragment_key(name: str, *parts: object) -> str:
     """A cache key for a rendered fragment from everything its content depends on (and the language)."""
-    digest = hashlib.blake2b(repr((get_language(), parts)).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr((FORMAT, get_language(), parts)).encode(), digest_size=16).hexdigest()
     return f"fragment:{name}:{digest}"
 
 

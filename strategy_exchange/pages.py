@@ -94,6 +94,11 @@ def csrf_input(token: str) -> str:
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
+def next_path(path: str) -> str:
+    """What ``shell.html#next_path`` renders (the language switch returns to the page)."""
+    return format_html('<input name="next" type="hidden" value="{}">', path)
+
+
 def reader_parts(request: HttpRequest) -> Parts:
     """The frame's bits for this reader."""
     token = get_token(request)
@@ -101,7 +106,7 @@ def reader_parts(request: HttpRequest) -> Parts:
     return {
         (CSRF_INPUT.name, None): csrf_input(token),
         (CSRF_VALUE.name, None): conditional_escape(token),
-        (NEXT_PATH.name, None): part(SHELL, "next_path", {"path": request.get_full_path()}),
+        (NEXT_PATH.name, None): next_path(request.get_full_path()),
         (USER_NAME.name, None): conditional_escape(user.get_full_name()) if user.is_authenticated else "",
     }
 
@@ -109,6 +114,19 @@ def reader_parts(request: HttpRequest) -> Parts:
 def fill(pieces: Pieces, parts: Parts) -> str:
     return "".join(
         piece if piece.__class__ is str else parts.get((piece.name, piece.key), piece.shared) for piece in pieces
+    )
+
+
+def encoded(pieces: Pieces) -> Pieces:
+    """A whole page's pieces with its HTML as UTF-8 bytes, the way a response sends it: encoded once when
+    the page is stored instead of for every reader."""
+    return [piece.encode() if piece.__class__ is str else piece for piece in joined(pieces)]
+
+
+def _fill_bytes(pieces: Pieces, parts: Parts) -> bytes:
+    return b"".join(
+        piece if piece.__class__ is bytes else str(parts.get((piece.name, piece.key), piece.shared)).encode()
+        for piece in pieces
     )
 
 
@@ -120,8 +138,9 @@ def can_share(request: HttpRequest) -> bool:
 
 
 def shared_response(request: HttpRequest, pieces: Pieces, *parts: Parts | Callable[[], Parts]) -> HttpResponse:
-    """The page for this reader: the frame's bits and the view's own parts put into the shared pieces."""
+    """The page for this reader: the frame's bits and the view's own parts put into the shared pieces
+    (made by :func:`encoded`)."""
     filled = reader_parts(request)
     for more in parts:
         filled.update(more() if callable(more) else more)
-    return HttpResponse(fill(pieces, filled))
+    return HttpResponse(_fill_bytes(pieces, filled))

@@ -119,13 +119,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server let psycopg prepare a query that a connection runs again and again
-    # (after its fifth run): PostgreSQL then plans it once per connection, not for every request. Planning
-    # costs more than running the small queries of a page. Behind PgBouncer in transaction mode set
-    # DB_PREPARED_STATEMENTS=0.
-    if env_bool("DB_PREPARED_STATEMENTS", True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+# Parameters bound by the server let psycopg prepare a query that a connection runs again and again (after
+# its fifth run): PostgreSQL then plans it once per connection, not for every request. Planning costs more
+# than running the small queries of a page. Behind PgBouncer in transaction mode set DB_PREPARED_STATEMENTS=0.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "participants.User"

@@ -276,7 +276,7 @@ def _aware(value) -> datetime.datetime:
 
 def _fetch(sql: str, params: list) -> tuple | None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)  # nosec B608 - names from the models, values as parameters
+        cursor.execute(sql, params)  # nosec B608
         return cursor.fetchone()
 
 
@@ -362,7 +362,7 @@ def clause_head(*, number: int, user: User, page: int) -> ClauseHead | None:
     offset = (page - 1) * CLAUSE_ROUNDS_PER_PAGE
     with connection.cursor() as cursor:
         params = [reader, reader, reader, reader, number, CLAUSE_ROUNDS_PER_PAGE, offset, number]
-        cursor.execute(_sql(_CLAUSE_HEAD), params)  # nosec B608 - names from the models, values as parameters
+        cursor.execute(_sql(_CLAUSE_HEAD), params)  # nosec B608
         found = cursor.fetchall()
     if not found:
         return None

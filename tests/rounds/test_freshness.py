@@ -463,7 +463,7 @@ def test_shared_clause_page_equals_the_ordinary_rendering(client, world, monkeyp
 def test_shared_matrix_page_equals_the_ordinary_rendering(client, world, monkeypatch, query):
     from clauses import views as clause_views
 
-    url, reader = _matrix(world)
+    url, _reader = _matrix(world)
     client.force_login(world.roles.organiser)
 
     shared = client.get(url + query).content.decode()

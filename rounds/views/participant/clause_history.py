@@ -77,7 +77,7 @@ def _shared_page(request: HttpRequest, head: selectors.ClauseHead, page: int) ->
         rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=page)
         context = {"clause": clause, "nav": nav_state}
         content = [pages_.part(PAGE, "main", context), _rounds_html(request, clause, rounds_page)]
-        return pages_.joined(pages_.frame(title=pages_.part(PAGE, "title", context), nav=nav_state, content=content))
+        return pages_.encoded(pages_.frame(title=pages_.part(PAGE, "title", context), nav=nav_state, content=content))
 
     key = fragment_key("clause-page", head.clause_id, head.clause_version, page, head.total, state, tuple(nav_state))
     return pages_.shared_response(request, cached_fragment(key, render, timeout=ROUNDS_TIMEOUT))

@@ -56,10 +56,10 @@ def _discussion_pieces(*, item: AgendaItem, access: selectors.Access, page: int,
     # What the readers' own parts need of the threads, without a second copy of their HTML.
     own = threads.SharedPage([], shared.authors, shared.total, shared.number, shared.num_pages)
     if section_only:
-        return SharedDiscussion(pages.joined(section), own)
+        return SharedDiscussion(pages.encoded(section), own)
     content = [pages.part(DISCUSSION, "intro", context), *section]
     title = pages.part(DISCUSSION, "title", context)
-    return SharedDiscussion(pages.joined(pages.frame(title=title, nav=nav, content=content)), own)
+    return SharedDiscussion(pages.encoded(pages.frame(title=title, nav=nav, content=content)), own)
 
 
 def head_access(head: participant.DiscussionHead, user) -> tuple[selectors.Access, bool]:
@@ -171,7 +171,7 @@ def _round_pieces(*, round_id: int, show_online_link: bool, aside: tuple | None,
         )
     content = [pages.part(ROUND, "main", context), aside_piece, pages.part(ROUND, "end", context)]
     title = pages.part(ROUND, "title", context)
-    return pages.joined(pages.frame(title=title, nav=nav, content=content))
+    return pages.encoded(pages.frame(title=title, nav=nav, content=content))
 
 
 def _aside(request: HttpRequest, head: participant.RoundHead, reader: permissions.RoundReader) -> pages.Parts:
