@@ -7,10 +7,15 @@ organisations were invited and took part (the attendance, the organisation's his
 """
 
 import datetime
+import re
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clauses.models import Position
 from participants.models import User
@@ -102,8 +107,30 @@ def account_delete(*, user: User) -> None:
         if invitation.delivery in (Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING):
             invitation.delivery, invitation.queued_at = Invitation.Delivery.PENDING, None
     Invitation.objects.bulk_update(kept, ["token", "delivery_error", "sent_sequence", "delivery", "queued_at"])
+    _admin_log_anonymise(user=user)
     # The person's name leaves every page that showed it (rounds.freshness), in the same transaction.
     user.delete()
+
+
+def _admin_log_anonymise(*, user: User) -> None:
+    """The admin's history keeps what was done, but no longer names the person: entries about their
+    account and any entry whose title or message quotes their name or email address."""
+    label = gettext("gelöschte Person")
+    names = [value for value in (user.email, user.full_name.strip()) if len(value) >= 3]
+    quoting = Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    for value in names:
+        quoting |= Q(object_repr__icontains=value) | Q(change_message__icontains=value)
+    entries = list(LogEntry.objects.filter(quoting).exclude(user=user))
+    for entry in entries:
+        entry.object_repr = _without(entry.object_repr, names, label)
+        entry.change_message = _without(entry.change_message, names, label)
+    LogEntry.objects.bulk_update(entries, ["object_repr", "change_message"])
+
+
+def _without(text: str, names: list[str], label: str) -> str:
+    for value in names:
+        text = re.sub(re.escape(value), label, text, flags=re.IGNORECASE)
+    return text
 
 
 def _only_organisation(user: User):

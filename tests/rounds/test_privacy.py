@@ -2,6 +2,7 @@ import datetime
 import json
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +12,7 @@ from participants.models import User
 from rounds.models import Comment
 from rounds.services import privacy
 from tests.factories import (
+    PASSWORD,
     AgendaItemFactory,
     CommentFactory,
     InvitationFactory,
@@ -63,9 +65,67 @@ def test_personal_data_export_excludes_other_peoples_comments():
     assert data["comments"] == []
 
 
-def test_account_delete_wrong_email_refused_with_message(client):
+def _reauthenticated(client, user) -> None:
+    """Logged in and the password just entered again (allauth's reauthentication)."""
+    client.force_login(user)
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_account_delete_asks_for_the_password_again_first(client):
     user = UserFactory(email="jena@example.org")
     client.force_login(user)
+
+    response = client.post(reverse("account_delete"), {"confirm_email": "jena@example.org"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_account_delete_after_reauthentication_deletes(client):
+    user = UserFactory(email="jena@example.org")
+    _reauthenticated(client, user)
+
+    response = client.post(reverse("account_delete"), {"confirm_email": "jena@example.org"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_account_delete_anonymises_the_admin_log():
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    user = UserFactory(email="wegzug@example.org", full_name="Erika Wegzug")
+    membership = MembershipFactory(user=user, organisation__name="Stadt Jena")
+    about_user = LogEntry.objects.log_actions(
+        user_id=admin.pk, queryset=[user], action_flag=CHANGE, change_message="Erika Wegzug: E-Mail geändert"
+    )[0]
+    about_membership = LogEntry.objects.log_actions(
+        user_id=admin.pk, queryset=[membership], action_flag=ADDITION, change_message="Added."
+    )[0]
+    unrelated = LogEntry.objects.log_actions(
+        user_id=admin.pk, queryset=[admin], action_flag=CHANGE, change_message="Passwort geändert"
+    )[0]
+
+    privacy.account_delete(user=user)
+
+    about_user.refresh_from_db()
+    about_membership.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert (about_user.object_repr, about_user.change_message) == (
+        "gelöschte Person",
+        "gelöschte Person: E-Mail geändert",
+    )
+    assert about_membership.object_repr == "gelöschte Person – Stadt Jena"
+    assert unrelated.object_repr == str(admin)
+    everything = _all_text_columns()
+    assert "wegzug@example.org" not in everything
+    assert "Erika Wegzug" not in everything
+
+
+def test_account_delete_wrong_email_refused_with_message(client):
+    user = UserFactory(email="jena@example.org")
+    _reauthenticated(client, user)
 
     response = client.post(reverse("account_delete"), {"confirm_email": "falsch@example.org"})
 
@@ -86,7 +146,7 @@ def test_account_delete_keeps_comments_and_erases_name_and_email(client):
     reply = CommentFactory(
         agenda_item=item, author=user, organisation=membership.organisation, parent=other, body="Antwort von uns"
     )
-    client.force_login(user)
+    _reauthenticated(client, user)
 
     response = client.post(reverse("account_delete"), {"confirm_email": "wegzug@example.org"})
 
