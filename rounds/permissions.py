@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from participants.models import User
@@ -225,35 +225,16 @@ class RoundReader:
         return "published" if self.can_view_published_comments else None
 
 
-def reader_annotations(user: AnyUser, *, round_id: str = "round_id", series_id: str = "round__series_id") -> dict:
-    """EXISTS subqueries answering :class:`RoundReader`'s questions for each row of a query whose round and
-    series ids are the fields ``round_id`` and ``series_id``."""
-    published = Exists(
-        FollowUpReport.objects.filter(round_id=OuterRef(round_id), status=FollowUpReport.Status.PUBLISHED)
-    )
-    if not user.is_authenticated:
-        no = Value(False, output_field=BooleanField())
-        return {"reader_invited": no, "reader_organises_series": no, "reader_organises_any": no,
-                "reader_series_participant": no, "reader_report_published": published}  # fmt: skip
-    organisers = Series.organisers.through.objects
-    return {
-        "reader_invited": Exists(Invitation.objects.filter(round_id=OuterRef(round_id), user=user)),
-        "reader_organises_series": Exists(organisers.filter(series_id=OuterRef(series_id), user=user)),
-        "reader_organises_any": Exists(organisers.filter(user=user)),
-        "reader_series_participant": Exists(Invitation.objects.filter(round__series_id=OuterRef(series_id), user=user)),
-        "reader_report_published": published,
-    }
-
-
-def round_reader(user: AnyUser, row, series: Series) -> RoundReader:
-    """The reader from a row annotated with :func:`reader_annotations`."""
+def reader_of(user: AnyUser, head) -> RoundReader:
+    """The reader from a head row of ``rounds.selectors.participant`` (``invited``, ``organises_series``,
+    ``series_participant``, ``report_published``, ``report_visibility`` and perhaps ``organises_any``)."""
     return RoundReader(
         signed_in=bool(user.is_authenticated),
         staff=is_staff(user),
-        invited=row.reader_invited,
-        organises_series=row.reader_organises_series,
-        organises_any=row.reader_organises_any,
-        series_participant=row.reader_series_participant,
-        report_published=row.reader_report_published,
-        report_public=series.report_visibility == Series.ReportVisibility.PUBLIC,
+        invited=head.invited,
+        organises_series=head.organises_series,
+        organises_any=getattr(head, "organises_any", False),
+        series_participant=head.series_participant,
+        report_published=head.report_published,
+        report_public=head.report_visibility == Series.ReportVisibility.PUBLIC,
     )

@@ -70,13 +70,11 @@ def invitation_stand_ins(*, invitation: Invitation | None) -> list[Invitation]:
     return list(invitation.stand_ins.select_related("user").order_by("created_at"))
 
 
-def agenda_item_for(*, round_: Round | int, number: int, reader: User | None = None) -> AgendaItem | None:
-    """The agenda item of clause ``number`` in a round (given as object or id), with round, series and clause;
-    with ``reader``, also what the reader is to the round (``permissions.round_reader``), in the same query."""
-    items = AgendaItem.objects.select_related("clause", "round__series").filter(round=round_, clause__number=number)
-    if reader is not None:
-        items = items.annotate(**permissions.reader_annotations(reader))
-    return items.first()
+def agenda_item_for(*, round_: Round | int, number: int) -> AgendaItem | None:
+    """The agenda item of clause ``number`` in a round (given as object or id), with round, series and clause."""
+    return (
+        AgendaItem.objects.select_related("clause", "round__series").filter(round=round_, clause__number=number).first()
+    )
 
 
 @dataclass

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 
 from rounds import permissions
 from rounds.context_processors import nav_of
-from rounds.models import Series
 from rounds.selectors import participant as selectors
 from strategy_exchange import pages as pages_
 from strategy_exchange.fragments import cached_fragment, fragment_key
@@ -49,27 +48,11 @@ def _rounds_html(request: HttpRequest, clause, rounds_page: selectors.ClauseRoun
     return cached_fragment(_rounds_key(clause, rounds_page), render_rounds, timeout=ROUNDS_TIMEOUT)
 
 
-def _mode(row: selectors.ClauseRoundRow, user) -> str | None:
-    """What the reader may read of one round's discussion, as ``permissions.comment_visibility_for_rounds``
-    decides it."""
-    reader = permissions.RoundReader(
-        signed_in=bool(user.is_authenticated),
-        staff=permissions.is_staff(user),
-        invited=row.invited,
-        organises_series=row.organises_series,
-        organises_any=False,
-        series_participant=row.series_participant,
-        report_published=row.report_published,
-        report_public=row.report_visibility == Series.ReportVisibility.PUBLIC,
-    )
-    return reader.comment_mode
-
-
 def _shared_page(request: HttpRequest, head: selectors.ClauseHead, page: int) -> HttpResponse:
     nav = nav_of(request)
     if head.rows:
         nav.__dict__["organiser"] = permissions.is_staff(request.user) or head.organises_any
-    state = [(*row[:5], _mode(row, request.user)) for row in head.rows]
+    state = [(*row[:5], permissions.reader_of(request.user, row).comment_mode) for row in head.rows]
     nav_state = nav.state()
 
     def render() -> pages_.Pieces:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
-from rounds import permissions
 from rounds.context_processors import nav_of
 from rounds.forms.participant import CommentForm, HideForm, ReplyForm
 from rounds.models import AgendaItem, Comment
@@ -30,16 +29,12 @@ SECTION = "rounds/participant/_discussion.html"
 
 
 def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[AgendaItem, selectors.Access]:
-    # The agenda item with its round, clause and series, and what the reader is to the round: one query.
-    item = agenda_item_for(round_=round_pk, number=number, reader=request.user)
+    item = agenda_item_for(round_=round_pk, number=number)  # with its round: one query for both
     if item is None:
         raise Http404
-    reader = permissions.round_reader(request.user, item, item.round.series)
-    access = selectors.access_of(reader)
+    access = selectors.discussion_access(user=request.user, round_=item.round)
     if access.mode is None:
         raise Http404
-    nav = nav_of(request)
-    nav.__dict__["organiser"] = reader.is_organiser  # known now: the navigation asks no more
     return item, access
 
 

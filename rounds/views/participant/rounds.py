@@ -80,7 +80,7 @@ def _round_context(request: HttpRequest, round_: Round, **forms) -> dict:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if pages.can_share(request):
         head = selectors.round_head(round_id=pk, user=request.user)
-        reader = shared_pages.round_reader(head, request.user) if head else None
+        reader = permissions.reader_of(request.user, head) if head else None
         if reader is None or not reader.can_view_round:
             raise Http404
         nav = nav_of(request)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rounds import permissions
 from rounds.forms.participant import CommentForm
-from rounds.models import AgendaItem, Invitation, Round, Series
+from rounds.models import AgendaItem, Invitation, Round
 from rounds.selectors import discussion as selectors
 from rounds.selectors import participant
 from rounds.services import comments
@@ -64,7 +64,7 @@ def _discussion_pieces(*, item: AgendaItem, access: selectors.Access, page: int,
 
 def head_access(head: participant.DiscussionHead, user) -> tuple[selectors.Access, bool]:
     """What the reader may do in the discussion, and whether they organise any series (for the navigation)."""
-    reader = round_reader(head, user)
+    reader = permissions.reader_of(user, head)
     return selectors.access_of(reader), reader.is_organiser
 
 
@@ -109,19 +109,6 @@ def discussion_response(
 # The round page --------------------------------------------------------------------------------------
 
 ROUND = "rounds/participant/round_detail.html"
-
-
-def round_reader(head: participant.RoundHead, user) -> permissions.RoundReader:
-    return permissions.RoundReader(
-        signed_in=bool(user.is_authenticated),
-        staff=permissions.is_staff(user),
-        invited=head.invited,
-        organises_series=head.organises_series,
-        organises_any=head.organises_any,
-        series_participant=head.series_participant,
-        report_published=head.report_published,
-        report_public=head.report_visibility == Series.ReportVisibility.PUBLIC,
-    )
 
 
 CLOSED = (Round.Status.HELD, Round.Status.PUBLISHED, Round.Status.CANCELLED)
