@@ -43,6 +43,17 @@ Pieces = list  # of str and Slot
 Parts = dict[tuple[str, object], str]
 
 
+MAX_PAGE = 100_000
+
+
+def page_number(value: str | None) -> int:
+    """A requested page number (``?seite=``): anything that is not a plain number from 1 to MAX_PAGE is 1."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= len(str(MAX_PAGE)):
+        return min(max(int(value), 1), MAX_PAGE)
+    return 1
+
+
 def part(template: str, name: str, context: dict | None = None) -> str:
     """One partial of a template (``template#name``) as HTML."""
     return render_to_string(f"{template}#{name}", context or {})

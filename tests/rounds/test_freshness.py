@@ -471,3 +471,14 @@ def test_shared_matrix_page_equals_the_ordinary_rendering(client, world, monkeyp
     ordinary = client.get(url + query).content.decode()
 
     assert _normalised(shared) == _normalised(ordinary)
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "²", "9" * 5000, "99999999999", " 2"])
+def test_odd_page_numbers_answer_a_page(client, world, page):
+    client.force_login(world.reader)
+
+    for page_of in (_discussion, _clause_page):
+        url, _reader = page_of(world)
+        response = client.get(url, {"seite": page})
+
+        assert (response.status_code, "Erster Beitrag" in response.content.decode()) == (200, True)

@@ -20,8 +20,7 @@ PAGE_PARAMETER = "seite"
 
 
 def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get(PAGE_PARAMETER, "")
-    return int(value) if value.isdigit() and 0 < len(value) < 7 and int(value) > 0 else 1
+    return pages_.page_number(request.GET.get(PAGE_PARAMETER))
 
 
 def _rounds_key(clause, rounds_page: selectors.ClauseRoundsPage) -> str:

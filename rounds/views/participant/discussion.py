@@ -39,8 +39,7 @@ def _item_and_access(request: HttpRequest, round_pk: int, number: int) -> tuple[
 
 
 def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get(PAGE_PARAMETER, "")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return pages.page_number(request.GET.get(PAGE_PARAMETER))
 
 
 def _discussion_url(item: AgendaItem, anchor: str = "", page: int = 1, **params: int) -> str:
