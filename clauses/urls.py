@@ -9,6 +9,7 @@ urlpatterns = [
     path("unsere-strategie/", views.our_positions, name="our_positions"),
     path("<int:number>/umsetzung/", views.position_edit, name="position_edit"),
     path("vergleich/", views.matrix, name="matrix"),
-    path("vergleich.csv", views.matrix_csv, name="matrix_csv"),
+    path("vergleich.csv", views.matrix_export, {"format": "csv"}, name="matrix_csv"),
+    path("vergleich.json", views.matrix_export, {"format": "json"}, name="matrix_json"),
     path("vergleich/<int:strategy_pk>/<int:number>/", views.position_quote, name="position_quote"),
 ]

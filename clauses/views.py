@@ -1,13 +1,12 @@
 """Pages of the clauses app: library, positions of our strategy, the comparison across organisations."""
 
-import csv
 import math
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants import selectors as participant_selectors
-from strategy_exchange import pages
+from strategy_exchange import exports, pages
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import cached_fragment, fragment_key
 
@@ -168,8 +167,11 @@ def matrix(request: HttpRequest) -> HttpResponse:
     valid = not form.is_bound or form.is_valid()
     if valid and pages.can_share(request):
         return _shared_matrix(request, form=form, filters=filters, version=version)
-    return render(request, "clauses/matrix.html", _matrix_context(form=form, filters=filters, version=version,
-                                                                   requested=request.GET.get("page")))  # fmt: skip
+    return render(
+        request,
+        "clauses/matrix.html",
+        _matrix_context(form=form, filters=filters, version=version, requested=request.GET.get("page")),
+    )
 
 
 FILTERS = {"kind", "state"}
@@ -225,55 +227,50 @@ def _matrix_pieces(*, form, filters: dict, version: int, requested: int, nav) ->
     return pages.encoded(pages.frame(title=title, nav=nav, content=[main]))
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheet programs run cells that start with = + - @ as formulas; such text gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    """A file-like object for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
+def _matrix_export_rows(rows) -> Iterator[list]:
+    """One row per strategy and clause, read batch by batch while the download is sent."""
     labels = {value: str(label) for value, label in Position.Status.choices}
     missing = _("keine Angabe")
-    yield "\ufeff"  # so that spreadsheet programs read the umlauts as UTF-8
-    yield writer.writerow(
-        [_("Organisation"), _("Art"), _("Bundesland"), _("Strategie"), _("beschlossen am"), _("Klausel"),
-         _("Titel"), _("Umsetzung"), _("Zitat"), _("Seite")]
-    )  # fmt: skip
     for row in rows:
-        head = [_csv_cell(row.organisation), row.kind, row.state, _csv_cell(row.strategy)]
-        head.append(row.adopted_on.isoformat() if row.adopted_on else "")
-        yield "".join(
-            writer.writerow(
-                [
-                    *head,
-                    f"§ {clause.number}",
-                    _csv_cell(clause.title),
-                    labels[position[0]] if position else missing,
-                    _csv_cell(position[1] if position else ""),
-                    position[2] if position and position[2] else "",
-                ]
-            )
-            for clause, position in row.cells
-        )
+        for clause, position in row.cells:
+            yield [
+                row.organisation,
+                row.kind,
+                row.state,
+                row.strategy,
+                row.adopted_on,
+                f"§ {clause.number}",
+                clause.title,
+                labels[position[0]] if position else missing,
+                position[1] if position else "",
+                position[2] if position and position[2] else None,
+            ]
 
 
 @login_required
 @require_GET
-def matrix_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """All rows of the filtered matrix, streamed: strategies in one query, positions in batches."""
+def matrix_export(request: HttpRequest, format: exports.Format = "csv") -> HttpResponse:
+    """All rows of the filtered matrix as CSV or JSON, streamed: strategies in one query, positions in batches."""
     form = MatrixFilterForm(request.GET or None)
     _clauses, rows = selectors.matrix_export(**form.filters())
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="klauseln-vergleich-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    return exports.export_response(
+        format=format,
+        filename=f"klauseln-vergleich-{timezone.localdate():%Y-%m-%d}",
+        header=[
+            _("Organisation"),
+            _("Art"),
+            _("Bundesland"),
+            _("Strategie"),
+            _("beschlossen am"),
+            _("Klausel"),
+            _("Titel"),
+            _("Umsetzung"),
+            _("Zitat"),
+            _("Seite"),
+        ],
+        rows=_matrix_export_rows(rows),
+        stream=True,
+    )
 
 
 @login_required

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rounds import permissions
-from strategy_exchange import exports
 from rounds.forms.privacy import AccountDeleteForm
 from rounds.selectors import organiser as organiser_selectors
 from rounds.services import privacy
+from strategy_exchange import exports
 
 
 @login_required

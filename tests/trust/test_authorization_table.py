@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "datenschutz/meine-daten.json": (SIGNED_IN, SIGNED_IN_405),  # my_data_download
     "datenschutz/konto-loeschen/": (SIGNED_IN, SIGNED_IN),  # account_delete
     "reihen/<slug:slug>/teilnehmende.csv": (SERIES_ORGANISERS, SIGNED_IN_405),  # participants_export
+    "reihen/<slug:slug>/teilnehmende.json": (SERIES_ORGANISERS, SIGNED_IN_405),  # participants_export_json
     "nachberichte/<int:pk>/": (REPORT_DRAFT_READERS, NOBODY_405),  # report_detail
     "nachberichte/<int:pk>/nachbericht.pdf": (REPORT_DRAFT_READERS, NOBODY_405),  # report_pdf
     "orga/": (ANY_ORGANISER, SIGNED_IN_405),  # orga:dashboard
@@ -158,6 +159,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "klauseln/<int:number>/umsetzung/": (REPRESENTATIVES, REPRESENTATIVES),  # clauses:position_edit
     "klauseln/vergleich/": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix
     "klauseln/vergleich.csv": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix_csv
+    "klauseln/vergleich.json": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix_json
     "klauseln/vergleich/<int:strategy_pk>/<int:number>/": (SIGNED_IN, SIGNED_IN_405),  # clauses:position_quote
     "einladung/<str:token>/": (EVERYONE, EVERYONE),  # participants:invitation_signup
     "profil/": (SIGNED_IN, SIGNED_IN),  # participants:profile
