@@ -1,4 +1,51 @@
+import ipaddress
+from functools import lru_cache
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_ip(request, *, trusted_proxies: list[str] | tuple[str, ...]) -> str | None:
+    """The address of the client that sent the request.
+
+    REMOTE_ADDR is the peer of the connection. Only when that peer is one of the trusted proxies is
+    ``X-Forwarded-For`` read, from the right: each trusted proxy appends the address it was connected
+    from, so the right-most address that is not a trusted proxy is the client. Everything left of it
+    was written by the client and is ignored. From any other peer the header is ignored entirely.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    networks = _networks(tuple(trusted_proxies))
+
+    def trusted(address) -> bool:
+        return address is not None and any(address in network for network in networks)
+
+    peer = _address(remote)
+    if not trusted(peer):
+        return str(peer) if peer is not None else None
+    client = peer
+    for hop in reversed(request.headers.get("x-forwarded-for", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            break  # a trusted proxy never writes this: keep the last address a trusted hop vouched for
+        client = address
+        if not trusted(address):
+            break
+    return str(client)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,3 +53,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_client_ip(self, request) -> str:
+        """The client address for allauth's rate limits (per IP), behind the trusted proxies of TRUSTED_PROXIES."""
+        ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXIES)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip

@@ -4,6 +4,7 @@ Every value has a safe default for local use (SQLite under ``var/``, Celery eage
 emails as files under ``var/mail/``); production sets the variables listed in README.md.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -158,6 +159,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",  # nosec B105
     "signup": "20/m/ip",
 }
+# Reverse proxies (IP addresses or CIDR networks) whose X-Forwarded-For is believed: from one of these,
+# the rate limits above count the right-most forwarded address that is not itself a trusted proxy;
+# from any other peer, REMOTE_ADDR. Empty (the default): X-Forwarded-For is ignored.
+# A typo fails at start-up, not at the first sign-in.
+TRUSTED_PROXIES = [str(ipaddress.ip_network(proxy, strict=False)) for proxy in env_list("TRUSTED_PROXIES")]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Strategie-Austausch"
 # When set, staff and organisers must set up two-factor authentication.
