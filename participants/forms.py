@@ -110,3 +110,11 @@ class StrategyForm(forms.Form):
         if self.errors and self.files.get("file"):
             self.add_error(None, _("Aus Sicherheitsgründen müssen Sie die PDF-Datei erneut auswählen."))
         return cleaned
+
+
+class MembershipProposalAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Ihre Antwort"),
+        choices=[("confirm", _("Ja, ich vertrete diese Organisation")), ("decline", _("Nein"))],
+        widget=forms.RadioSelect,
+    )

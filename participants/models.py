@@ -192,6 +192,10 @@ class AccountInvitation(models.Model):
         related_name="+",
         verbose_name=_("Organisation"),
     )
+    # The role the person takes in ``organisation`` once they set up the account.
+    role = models.CharField(
+        _("Rolle"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.REPRESENTATIVE
+    )
     token = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
@@ -203,3 +207,67 @@ class AccountInvitation(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class MembershipProposal(models.Model):
+    """An organiser proposes a person as representative; the person becomes a member only by confirming
+    through the link sent to them (nobody speaks for an organisation because someone else said so)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="membership_proposals", verbose_name=_("Person")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="membership_proposals", verbose_name=_("Organisation")
+    )
+    role = models.CharField(
+        _("Rolle"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.REPRESENTATIVE
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    proposed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("vorgeschlagen von")
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    notified_at = models.DateTimeField(_("benachrichtigt am"), null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("abgelehnt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Vorschlag als Vertreter:in")
+        verbose_name_plural = _("Vorschläge als Vertreter:in")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.confirmed_at is None and self.declined_at is None and self.expires_at > timezone.now()
+
+
+class MembershipChange(models.Model):
+    """The log of who ended whose membership, and the outbox row of the notice the person receives."""
+
+    class Action(models.TextChoices):
+        REMOVED = "removed", _("entfernt")
+
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="membership_changes", verbose_name=_("Person")
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Organisation")
+    )
+    action = models.CharField(_("Änderung"), max_length=20, choices=Action.choices)
+    changed_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("geändert von")
+    )
+    created_at = models.DateTimeField(_("am"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("benachrichtigt am"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Änderung einer Mitgliedschaft")
+        verbose_name_plural = _("Änderungen von Mitgliedschaften")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.user} – {self.organisation}"

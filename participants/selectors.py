@@ -2,7 +2,7 @@
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from .models import AccountInvitation, Organisation, Strategy, User
+from .models import AccountInvitation, MembershipProposal, Organisation, Strategy, User
 
 
 def account_invitation_by_token(*, token: str) -> AccountInvitation | None:
@@ -13,6 +13,15 @@ def account_invitation_by_token(*, token: str) -> AccountInvitation | None:
         AccountInvitation.objects.select_related("user", "organisation")
         .filter(token=token, accepted_at__isnull=True)
         .first()
+    )
+
+
+def membership_proposal_for(*, token: str, user: User) -> MembershipProposal | None:
+    """The proposal behind this link, only for the person it was made to (anyone else: None, so 404)."""
+    if not token or not user.is_authenticated:
+        return None
+    return (
+        MembershipProposal.objects.select_related("organisation", "proposed_by").filter(token=token, user=user).first()
     )
 
 

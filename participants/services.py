@@ -1,19 +1,25 @@
-"""Write operations of the participants app: accounts from invitations, profile, strategy."""
+"""Write operations of the participants app: accounts from invitations, memberships, profile, strategy."""
 
 import datetime
+import secrets
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strategy_exchange.celery import enqueue
 from strategy_exchange.errors import DomainError
+from strategy_exchange.mail import build_email
 
 from . import permissions
-from .models import AccountInvitation, Membership, Organisation, Strategy, User
+from .models import AccountInvitation, Membership, MembershipChange, MembershipProposal, Organisation, Strategy, User
 from .validators import validate_pdf
+
+PROPOSAL_VALID_DAYS = 14
 
 
 @transaction.atomic
@@ -36,7 +42,9 @@ def account_signup_from_invitation(*, invitation: AccountInvitation, full_name: 
     user.set_password(password)
     user.save(update_fields=["full_name", "is_active", "password"])
     if invitation.organisation_id is not None:
-        Membership.objects.get_or_create(user=user, organisation_id=invitation.organisation_id)
+        Membership.objects.get_or_create(
+            user=user, organisation_id=invitation.organisation_id, defaults={"role": invitation.role}
+        )
     address, _created = EmailAddress.objects.get_or_create(
         user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
     )
@@ -105,3 +113,124 @@ def strategy_save(
 def _pdf_name(organisation: Organisation) -> str:
     """Our own file name, never the uploaded one."""
     return f"strategie-{organisation.slug}-{timezone.now():%Y%m%d%H%M%S}.pdf"
+
+
+def _open_proposals():
+    return MembershipProposal.objects.filter(
+        confirmed_at__isnull=True, declined_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def membership_propose(
+    *, organisation: Organisation, user: User, role: str, proposed_by: User | None
+) -> MembershipProposal:
+    """Propose a person as representative. They become a member only by confirming through the emailed link;
+    nobody proposes themselves."""
+    if proposed_by is not None and proposed_by.pk == user.pk:
+        raise DomainError(_("Sie können sich nicht selbst als Vertreter:in vorschlagen."), field="email")
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise DomainError(
+            _("%(person)s gehört bereits zu %(organisation)s.") % {"person": user, "organisation": organisation},
+            field="email",
+        )
+    if _open_proposals().filter(user=user, organisation=organisation).exists():
+        raise DomainError(
+            _("%(person)s ist bereits vorgeschlagen und hat noch nicht geantwortet.") % {"person": user},
+            field="email",
+        )
+    proposal = MembershipProposal.objects.create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        proposed_by=proposed_by,
+        expires_at=timezone.now() + datetime.timedelta(days=PROPOSAL_VALID_DAYS),
+    )
+    from .tasks import send_membership_proposal_email
+
+    transaction.on_commit(lambda: enqueue(send_membership_proposal_email, proposal.pk))
+    return proposal
+
+
+def membership_proposal_notify(*, proposal_id: int) -> bool:
+    """Send the person the link to confirm or decline, at most once."""
+    proposal = (
+        MembershipProposal.objects.select_related("user", "organisation", "proposed_by").filter(pk=proposal_id).first()
+    )
+    if proposal is None or not proposal.is_open:
+        return False
+    if not MembershipProposal.objects.filter(pk=proposal_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    ):
+        return False
+    path = reverse("participants:membership_proposal", kwargs={"token": proposal.token})
+    message = build_email(
+        template_prefix="emails/membership_proposal",
+        context={"proposal": proposal, "recipient": proposal.user, "confirm_path": path},
+        to=[proposal.user.email],
+    )
+    try:
+        message.send()
+    except Exception:
+        MembershipProposal.objects.filter(pk=proposal_id).update(notified_at=None)
+        raise
+    return True
+
+
+def _answer(*, proposal: MembershipProposal, user: User, **values) -> None:
+    if proposal.user_id != user.pk:
+        raise DomainError(_("Dieser Vorschlag richtet sich an eine andere Person."))
+    if not _open_proposals().filter(pk=proposal.pk).update(**values):
+        raise DomainError(_("Dieser Vorschlag ist nicht mehr gültig."))
+
+
+@transaction.atomic
+def membership_proposal_confirm(*, proposal: MembershipProposal, user: User) -> Membership:
+    """The proposed person says yes: from now on they speak for the organisation."""
+    _answer(proposal=proposal, user=user, confirmed_at=timezone.now())
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation_id=proposal.organisation_id, defaults={"role": proposal.role}
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_proposal_decline(*, proposal: MembershipProposal, user: User) -> None:
+    _answer(proposal=proposal, user=user, declined_at=timezone.now())
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, ended_by: User | None) -> MembershipChange:
+    """End a membership, logged; the person is told by email. Who may do it is decided by the caller's floor."""
+    change = MembershipChange.objects.create(
+        user_id=membership.user_id,
+        organisation_id=membership.organisation_id,
+        action=MembershipChange.Action.REMOVED,
+        changed_by=ended_by,
+    )
+    membership.delete()
+    from .tasks import send_membership_change_email
+
+    transaction.on_commit(lambda: enqueue(send_membership_change_email, change.pk))
+    return change
+
+
+def membership_change_notify(*, change_id: int) -> bool:
+    """Tell the person that their membership ended, at most once."""
+    change = MembershipChange.objects.select_related("user", "organisation").filter(pk=change_id).first()
+    if change is None or change.user is None or change.organisation is None:
+        return False
+    if not MembershipChange.objects.filter(pk=change_id, notified_at__isnull=True).update(notified_at=timezone.now()):
+        return False
+    message = build_email(
+        template_prefix="emails/membership_removed",
+        context={"change": change, "recipient": change.user},
+        to=[change.user.email],
+    )
+    try:
+        message.send()
+    except Exception:
+        MembershipChange.objects.filter(pk=change_id).update(notified_at=None)
+        raise
+    return True

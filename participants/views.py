@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from strategy_exchange.errors import DomainError
 
 from . import selectors, services
-from .forms import InvitationSignupForm, ProfileForm, StrategyForm
+from .forms import InvitationSignupForm, MembershipProposalAnswerForm, ProfileForm, StrategyForm
 from .models import Strategy
 
 
@@ -40,6 +40,30 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Willkommen! Ihr Konto ist eingerichtet."))
             return redirect("rounds:my_rounds")
     return render(request, "participants/invitation_signup.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_proposal(request: HttpRequest, token: str) -> HttpResponse:
+    """The proposed person confirms or declines; the link is theirs alone (anyone else: 404)."""
+    proposal = selectors.membership_proposal_for(token=token, user=request.user)
+    if proposal is None:
+        raise Http404
+    form = MembershipProposalAnswerForm(request.POST or None)
+    if proposal.is_open and form.is_valid():
+        try:
+            if form.cleaned_data["answer"] == "confirm":
+                services.membership_proposal_confirm(proposal=proposal, user=request.user)
+                messages.success(request, _("Sie vertreten jetzt %(name)s.") % {"name": proposal.organisation})
+            else:
+                services.membership_proposal_decline(proposal=proposal, user=request.user)
+                messages.success(request, _("Sie haben den Vorschlag abgelehnt."))
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            return redirect("participants:profile")
+    status = 200 if request.method == "GET" else (422 if proposal.is_open else 410)
+    return render(request, "participants/membership_proposal.html", {"proposal": proposal, "form": form}, status=status)
 
 
 @login_required

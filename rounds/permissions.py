@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from participants.models import User
+from participants.models import Organisation, User
 
 from .models import FollowUpReport, Invitation, Round, Series
 
@@ -35,6 +35,16 @@ def is_organiser_of(user: AnyUser, series: Series) -> bool:
     if is_staff(user):
         return True
     return series.organisers.filter(pk=user.pk).exists()
+
+
+def can_remove_representative(user: AnyUser, organisation: Organisation) -> bool:
+    """Ending someone's membership: admins, and organisers of a series the organisation takes part in
+    (invited to one of its rounds). Organisers of other series may only propose people."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_staff(user):
+        return True
+    return Series.objects.filter(organisers=user, rounds__invitations__organisation=organisation).exists()
 
 
 def can_manage_round(user: AnyUser, round_: Round) -> bool:

@@ -7,6 +7,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from participants.models import AccountInvitation, Membership, Organisation, User
+from participants.services import membership_end, membership_propose
+from rounds.permissions import can_remove_representative
 from strategy_exchange.errors import DomainError
 
 FIELDS = ("name", "kind", "state", "place", "ags", "website")
@@ -64,7 +66,12 @@ def organisation_update(*, organisation: Organisation, **values) -> Organisation
 
 
 def person_get_or_invite(
-    *, email: str, full_name: str = "", organisation: Organisation | None, invited_by: User | None
+    *,
+    email: str,
+    full_name: str = "",
+    organisation: Organisation | None,
+    invited_by: User | None,
+    role: str = Membership.Role.REPRESENTATIVE,
 ) -> tuple[User, bool]:
     """The person with this email address; someone new gets an account without a password and a pending
     account invitation (they choose a password through its link). Returns (person, created)."""
@@ -78,7 +85,7 @@ def person_get_or_invite(
             user.set_unusable_password()
             user.save()
             AccountInvitation.objects.create(
-                user=user, organisation=organisation, token=secrets.token_urlsafe(32), invited_by=invited_by
+                user=user, organisation=organisation, role=role, token=secrets.token_urlsafe(32), invited_by=invited_by
             )
     except IntegrityError:
         return User.objects.get(email__iexact=email), False
@@ -88,23 +95,38 @@ def person_get_or_invite(
 @transaction.atomic
 def representative_add(
     *, organisation: Organisation, email: str, full_name: str = "", role: str, invited_by: User | None
-) -> Membership:
-    """Add a person as representative (or main contact) of an organisation, creating a pending account if new."""
-    user, _ = person_get_or_invite(email=email, full_name=full_name, organisation=organisation, invited_by=invited_by)
+) -> tuple[User, bool]:
+    """Propose a person as representative (or main contact) of an organisation. Someone new gets a pending
+    account whose invitation makes them a member when they accept it; an existing account gets a proposal
+    to confirm by email. Returns (person, created). Nobody adds themselves."""
+    email = email.strip().lower()
+    if invited_by is not None and invited_by.email.lower() == email:
+        raise DomainError(gettext("Sie können sich nicht selbst als Vertreter:in vorschlagen."), field="email")
+    user, created = person_get_or_invite(
+        email=email, full_name=full_name, organisation=organisation, invited_by=invited_by, role=role
+    )
+    if created:
+        return user, True
     if not user.full_name and full_name.strip():
         user.full_name = full_name.strip()
         user.save(update_fields=["full_name"])
-    membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"role": role}
-    )
-    if not created:
+    pending = getattr(user, "account_invitation", None)
+    if pending is not None and pending.accepted_at is None and pending.organisation_id == organisation.pk:
         raise DomainError(
-            gettext("%(person)s gehört bereits zu %(organisation)s.") % {"person": user, "organisation": organisation},
+            gettext("%(person)s ist bereits eingeladen und hat das Konto noch nicht eingerichtet.") % {"person": user},
             field="email",
         )
-    return membership
+    membership_propose(organisation=organisation, user=user, role=role, proposed_by=invited_by)
+    return user, False
 
 
-def representative_remove(*, membership: Membership) -> None:
-    """End a membership. The person's account and earlier invitations stay."""
-    membership.delete()
+def representative_remove(*, membership: Membership, removed_by: User) -> None:
+    """End a membership (logged, the person is told by email). The person's account and earlier invitations
+    stay. Only admins and organisers of a series the organisation takes part in."""
+    if not can_remove_representative(removed_by, membership.organisation):
+        raise DomainError(
+            gettext(
+                "Nur Organisator:innen einer Reihe, an der die Organisation teilnimmt, können Vertreter:innen entfernen."
+            )
+        )
+    membership_end(membership=membership, ended_by=removed_by)

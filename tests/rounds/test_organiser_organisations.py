@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import AccountInvitation, Membership, Organisation
+from participants.services import account_signup_from_invitation
 from rounds.models import Round
 from tests.factories import InvitationFactory, OrganisationFactory, PositionFactory, RoundFactory, StrategyFactory
 from tests.rounds.organiser_world import build_world, fast_passwords  # noqa: F401
@@ -44,7 +45,7 @@ def test_organisation_create_assigns_slug_and_empty_ags_as_none(client):
     )
 
 
-def test_representative_add_new_person_gets_pending_account(client):
+def test_representative_add_new_person_becomes_member_when_setting_up_the_account(client):
     world = build_world()
     client.force_login(world.organiser)
 
@@ -52,14 +53,17 @@ def test_representative_add_new_person_gets_pending_account(client):
         reverse("orga:representative_add", kwargs={"slug": world.invited_org.slug}),
         {"email": "neu@jena.example", "full_name": "Nele Neu", "role": "contact"},
     )
+    account_invitation = AccountInvitation.objects.get(user__email="neu@jena.example")
+    before = Membership.objects.filter(user__email="neu@jena.example").exists()
+    account_signup_from_invitation(invitation=account_invitation, full_name="Nele Neu", password="Lang-genug-42!")
 
     membership = Membership.objects.get(user__email="neu@jena.example")
-    assert (membership.organisation, membership.role, membership.user.has_usable_password()) == (
+    assert before is False
+    assert (account_invitation.organisation, membership.organisation, membership.role) == (
+        world.invited_org,
         world.invited_org,
         "contact",
-        False,
     )
-    assert AccountInvitation.objects.get(user=membership.user).organisation == world.invited_org
 
 
 def test_organisation_detail_shows_history_in_own_series_and_positions(client):

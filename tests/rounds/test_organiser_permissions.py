@@ -14,6 +14,8 @@ EXPECTED = {
     "series": {"organiser": "ok", "other_organiser": 404, "invited": 403, "outsider": 404, "anonymous": "login"},
     "global": {"organiser": "ok", "other_organiser": "ok", "invited": 403, "outsider": 403, "anonymous": "login"},
     "organisation": {"organiser": "ok", "other_organiser": "ok", "invited": 403, "outsider": 404, "anonymous": "login"},
+    # ending a membership: only organisers of a series the organisation takes part in
+    "taking_part": {"organiser": "ok", "other_organiser": 403, "invited": 403, "outsider": 404, "anonymous": "login"},
 }
 
 
@@ -77,7 +79,7 @@ ENDPOINTS = [
     ("orga:organisation_edit", "get", "organisation", lambda w: {"slug": w.invited_org.slug}, None),
     ("orga:organisation_edit", "post", "organisation", lambda w: {"slug": w.invited_org.slug}, lambda w: {"name": "Stadt Jena (neu)", "kind": "city"}),
     ("orga:representative_add", "post", "organisation", lambda w: {"slug": w.invited_org.slug}, lambda w: {"email": "neu@jena.example", "role": "representative"}),
-    ("orga:representative_remove", "post", "organisation", lambda w: {"slug": w.invited_org.slug, "membership_pk": w.invited.memberships.get().pk}, lambda w: {}),
+    ("orga:representative_remove", "post", "taking_part", lambda w: {"slug": w.invited_org.slug, "membership_pk": w.invited.memberships.get().pk}, lambda w: {}),
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ The URL patterns come from the resolver, not from a hand-written list; the expec
 explicit table in ``test_authorization_table.py``.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clauses.models import Position
-from participants.models import AccountInvitation, Strategy
+from participants.models import AccountInvitation, MembershipProposal, Strategy
 from rounds.models import FollowUpReport, Round
 from rounds.selectors.calendar_feed import feed_token
 from rounds.services.rsvp import rsvp_token
@@ -97,6 +98,14 @@ def build_world() -> SimpleNamespace:
     account_invitation = AccountInvitation.objects.create(
         user=pending, organisation=roles.invited_org, token="signup-token", invited_by=roles.organiser
     )
+    # The representative of the uninvited organisation, proposed as a representative of the invited one.
+    membership_proposal = MembershipProposal.objects.create(
+        user=roles.outsider,
+        organisation=roles.invited_org,
+        token="proposal-token",
+        proposed_by=roles.organiser,
+        expires_at=roles.round.starts_at + datetime.timedelta(days=3650),
+    )
     ClauseFactory(number=9, title="Offene Daten")
     return SimpleNamespace(
         **roles.__dict__,
@@ -110,6 +119,7 @@ def build_world() -> SimpleNamespace:
         report=report,
         strategy=strategy,
         account_invitation=account_invitation,
+        membership_proposal=membership_proposal,
         membership=roles.invited.memberships.get(),
     )
 
@@ -139,6 +149,8 @@ def kwargs_for(route: Route, world: SimpleNamespace) -> dict[str, object]:
         elif kwarg == "token":
             if name == "orga:series_feed":
                 values[kwarg] = feed_token(series=world.series)
+            elif name == "participants:membership_proposal":
+                values[kwarg] = world.membership_proposal.token
             else:
                 values[kwarg] = world.account_invitation.token
         elif kwarg == "signed":

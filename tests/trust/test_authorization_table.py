@@ -43,6 +43,11 @@ REPORT_DRAFT_READERS = ("404", "404", "404", "ok", "404", "ok")
 ANY_ORGANISER = ("login", "403", "403", "ok", "ok", "ok")
 ORGANISERS_NOT_MEMBERS = ("login", "403", "404", "ok", "ok", "ok")  # organisations are shared by all series
 ORGANISERS_NOT_MEMBERS_INVALID = ("login", "403", "404", "422", "422", "422")
+# Ending a membership: organisers of a series the organisation takes part in, and admins.
+ORGANISERS_TAKING_PART = ("login", "403", "404", "ok", "403", "ok")
+# A membership proposal's link: only the proposed person (here the uninvited organisation's representative).
+PROPOSED_PERSON = ("login", "404", "ok", "404", "404", "404")
+PROPOSED_PERSON_INVALID = ("login", "404", "422", "404", "404", "404")
 
 EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "": (EVERYONE, NOBODY_405),  # home
@@ -136,7 +141,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),  # orga:representative_add
     "orga/organisationen/<slug:slug>/vertretungen/<int:membership_pk>/entfernen/": (
         SIGNED_IN_405,
-        ORGANISERS_NOT_MEMBERS,
+        ORGANISERS_TAKING_PART,
     ),  # orga:representative_remove
     "runden/": (SIGNED_IN, SIGNED_IN_405),  # rounds:my_rounds
     "runden/<int:pk>/": (ROUND_PARTICIPANTS, SIGNED_IN_405),  # rounds:round_detail
@@ -162,6 +167,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "klauseln/vergleich.json": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix_json
     "klauseln/vergleich/<int:strategy_pk>/<int:number>/": (SIGNED_IN, SIGNED_IN_405),  # clauses:position_quote
     "einladung/<str:token>/": (EVERYONE, EVERYONE),  # participants:invitation_signup
+    "vertretung/<str:token>/": (PROPOSED_PERSON, PROPOSED_PERSON_INVALID),  # participants:membership_proposal
     "profil/": (SIGNED_IN, SIGNED_IN),  # participants:profile
     "strategie/": (REPRESENTATIVES, REPRESENTATIVES),  # participants:strategy
     "strategie/<int:pk>/datei/": (SIGNED_IN, SIGNED_IN_405),  # participants:strategy_file

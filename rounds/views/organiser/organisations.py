@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from participants.models import Organisation
 from rounds.forms.organiser.organisations import OrganisationForm, OrganisationSearchForm, RepresentativeForm
-from rounds.permissions import is_organiser
+from rounds.permissions import can_remove_representative, is_organiser
 from rounds.selectors import organiser as selectors
 from rounds.services import organisations as organisation_services
 from strategy_exchange.errors import DomainError
@@ -93,6 +93,7 @@ def _detail(request: HttpRequest, organisation: Organisation, *, form=None, stat
     context = {
         "organisation": organisation,
         "form": form or RepresentativeForm(),
+        "can_remove": can_remove_representative(request.user, organisation),
         **selectors.organisation_history(organisation=organisation, user=request.user, page=_page(request)),
     }
     return render(request, "rounds/organiser/organisation_detail.html", context, status=status)
@@ -107,19 +108,27 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def representative_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Propose a person: they become a representative only by confirming (or by setting up their new account)."""
     organisation = _organisation(request, slug)
     form = RepresentativeForm(request.POST)
     if form.is_valid():
         try:
-            membership = organisation_services.representative_add(
+            person, created = organisation_services.representative_add(
                 organisation=organisation, invited_by=request.user, **form.cleaned_data
             )
         except DomainError as error:
             form_error(form, error)
         else:
-            messages.success(
-                request, _("%(person)s gehört jetzt zu %(name)s.") % {"person": membership.user, "name": organisation}
-            )
+            if created:
+                text = _("%(person)s ist eingeladen und gehört zu %(name)s, sobald das Konto eingerichtet ist.") % {
+                    "person": person,
+                    "name": organisation,
+                }
+            else:
+                text = _(
+                    "%(person)s ist als Vertreter:in von %(name)s vorgeschlagen und erhält einen Link zur Bestätigung."
+                ) % {"person": person, "name": organisation}
+            messages.success(request, text)
             return redirect("orga:organisation_detail", slug=organisation.slug)
     return _detail(request, organisation, form=form, status=422)
 
@@ -128,10 +137,12 @@ def representative_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def representative_remove(request: HttpRequest, slug: str, membership_pk: int) -> HttpResponse:
     organisation = _organisation(request, slug)
+    if not can_remove_representative(request.user, organisation):
+        raise PermissionDenied
     membership = selectors.membership_for(organisation=organisation, pk=membership_pk)
     if membership is None:
         raise Http404
-    organisation_services.representative_remove(membership=membership)
+    organisation_services.representative_remove(membership=membership, removed_by=request.user)
     messages.success(
         request, _("%(person)s gehört nicht mehr zu %(name)s.") % {"person": membership.user, "name": organisation}
     )
