@@ -1,24 +1,37 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from demo.management.commands.load_demo_data import Command
-
 pytestmark = pytest.mark.django_db
 
+MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
-def test_load_demo_data_refuses_with_debug_off_and_says_why(settings, capsys):
-    settings.DEBUG = False
 
-    with pytest.raises(SystemExit) as exited:
-        Command().run_from_argv(["manage.py", "load_demo_data"])
+def test_load_demo_data_refuses_with_debug_off_and_says_why(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{database}"}
+    env.pop("REDIS_URL", None)
 
-    err = capsys.readouterr().err
-    assert exited.value.code == 1
-    assert "Demo-Daten werden mit DEBUG=0 nicht geladen" in err
-    assert "--allow-production" in err
-    assert get_user_model().objects.count() == 0
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "load_demo_data"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert "Demo-Daten werden mit DEBUG=0 nicht geladen" in result.stderr
+    assert "--allow-production" in result.stderr
+    assert "Demo-Daten geladen." not in result.stdout
+    assert not database.exists() or database.stat().st_size == 0
 
 
 def test_load_demo_data_with_debug_off_raises_command_error_and_creates_nobody(settings):
