@@ -482,3 +482,40 @@ def test_odd_page_numbers_answer_a_page(client, world, page):
         response = client.get(url, {"seite": page})
 
         assert (response.status_code, "Erster Beitrag" in response.content.decode()) == (200, True)
+
+
+@pytest.mark.parametrize("action", ["post", "edit", "hide"])
+def test_htmx_answer_to_an_action_shows_it_although_the_page_was_cached(client, world, action):
+    url, _reader = _discussion(world)
+    author = world.roles.organiser if action == "hide" else world.roles.invited
+    client.force_login(author)
+    client.get(url)  # fills the cache with the thread as it was
+    htmx = {"HX-Request": "true"}
+    kwargs = {"pk": world.comment.pk}
+    if action == "post":
+        post_url = reverse(
+            "rounds:comment_post", kwargs={"round_pk": world.roles.round.pk, "number": world.roles.clause.number}
+        )
+        response = client.post(
+            post_url,
+            {
+                "new-body": "Per htmx",
+                "new-confidentiality": "quotable",
+                "body": "Per htmx",
+                "confidentiality": "quotable",
+            },
+            headers=htmx,
+        )
+        expected = "Per htmx"
+    elif action == "edit":
+        response = client.post(
+            reverse("rounds:comment_edit", kwargs=kwargs),
+            {"body": "Neu per htmx", "confidentiality": "quotable"},
+            headers=htmx,
+        )
+        expected = "Neu per htmx"
+    else:
+        response = client.post(reverse("rounds:comment_hide", kwargs=kwargs), {"reason": "Ton"}, headers=htmx)
+        expected = "Von der Moderation ausgeblendet"
+
+    assert expected in response.content.decode()

@@ -79,6 +79,8 @@ def _refresh(request: HttpRequest, item: AgendaItem, access: selectors.Access, a
     comment_id = int(anchor.removeprefix("comment-"))
     page = _page_of(item, comment_id)
     if request.htmx:
+        # The action moved the thread's version on in the database: the page is keyed on the new one.
+        item.refresh_from_db(fields=["version"])
         response = render(request, SECTION, _context(request, item, access, page=page))
         trigger_client_event(response, "commentChanged", {"id": comment_id}, after="settle")
         push_url(response, _discussion_url(item, page=page))
