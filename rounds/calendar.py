@@ -98,6 +98,13 @@ def _dtstamp() -> datetime.datetime:
     return timezone.now().astimezone(datetime.UTC)
 
 
+def _days_from(day: datetime.date, days: int) -> datetime.date:
+    """``day`` plus ``days``, held a year inside the calendar's ends, where the time zone rules of the
+    icalendar package stop (a round stored at 9999-12-31 still has a file)."""
+    first, last = datetime.date(datetime.MINYEAR + 1, 1, 1), datetime.date(datetime.MAXYEAR - 1, 12, 31)
+    return max(first, min(last, day + datetime.timedelta(days=days) if first <= day <= last else day))
+
+
 def _calendar(
     *,
     round_: Round,
@@ -122,8 +129,8 @@ def _calendar(
     calendar.add_component(
         Timezone.from_tzid(
             settings.TIME_ZONE,
-            first_date=starts_at.date() - datetime.timedelta(days=366),
-            last_date=ends_at.date() + datetime.timedelta(days=366),
+            first_date=_days_from(starts_at.date(), -366),
+            last_date=_days_from(ends_at.date(), 366),
         )
     )
 

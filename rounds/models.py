@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +20,22 @@ User = settings.AUTH_USER_MODEL
 
 def default_reminder_days() -> list[int]:
     return [7, 1]
+
+
+MAX_REMINDER_DAYS = 365
+FIRST_ROUND_YEAR, LAST_ROUND_YEAR = 2000, 2100  # rounds are planned within these years (forms refuse others)
+
+
+def validate_reminder_days(value) -> None:
+    """A list of whole days before the round, each between 0 and MAX_REMINDER_DAYS."""
+    if not isinstance(value, list) or not all(
+        isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= MAX_REMINDER_DAYS for day in value
+    ):
+        raise ValidationError(
+            _("Bitte geben Sie eine Liste ganzer Tage zwischen 0 und %(max)d an, z. B. [7, 1]."),
+            code="reminder_days",  # not "invalid": the field would put its own message in place of this one
+            params={"max": MAX_REMINDER_DAYS},
+        )
 
 
 def new_token() -> str:
@@ -63,7 +80,9 @@ class Series(models.Model):
         choices=ReportVisibility.choices,
         default=ReportVisibility.PARTICIPANTS,
     )
-    reminder_days = models.JSONField(_("Erinnerungen (Tage vorher)"), default=default_reminder_days, blank=True)
+    reminder_days = models.JSONField(
+        _("Erinnerungen (Tage vorher)"), default=default_reminder_days, blank=True, validators=[validate_reminder_days]
+    )
     comment_days_before = models.PositiveSmallIntegerField(_("Kommentare ab … Tage vorher"), default=14)
     comment_days_after = models.PositiveSmallIntegerField(_("Kommentare bis … Tage danach"), default=7)
     last_proposed_for = models.DateField(_("zuletzt vorgeschlagen für"), null=True, blank=True, editable=False)

@@ -72,6 +72,9 @@ def invitation_stand_ins(*, invitation: Invitation | None) -> list[Invitation]:
 
 def agenda_item_for(*, round_: Round | int, number: int) -> AgendaItem | None:
     """The agenda item of clause ``number`` in a round (given as object or id), with round, series and clause."""
+    round_id = round_ if isinstance(round_, int) else round_.pk
+    if not (0 < round_id <= MAX_ID and 0 < number <= MAX_ID):
+        return None  # ids past the database's integers (SQLite raises OverflowError for them)
     return (
         AgendaItem.objects.select_related("clause", "round__series").filter(round=round_, clause__number=number).first()
     )

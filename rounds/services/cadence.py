@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from rounds.models import Round, Series
+from rounds.models import LAST_ROUND_YEAR, Round, Series
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -22,7 +22,10 @@ def _nth_weekday(year: int, month: int, weekday: int, week: int) -> datetime.dat
 
 
 def cadence_next_date(*, series: Series, after: datetime.date) -> datetime.date:
-    """The first meeting day one cadence step after ``after``, on the series' weekday rule if it has one."""
+    """The first meeting day one cadence step after ``after``, on the series' weekday rule if it has one.
+    A day past LAST_ROUND_YEAR (a round stored before the forms refused such dates) counts from today."""
+    if after.year > LAST_ROUND_YEAR:
+        after = datetime.date.today()
     target = _add_months(after, series.cadence_months)
     if series.cadence_weekday is None or series.cadence_week is None:
         return target

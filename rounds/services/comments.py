@@ -55,9 +55,19 @@ class CommentWindow:
 def comment_window(*, round_: Round) -> CommentWindow:
     series = round_.series
     return CommentWindow(
-        opens_at=round_.starts_at - datetime.timedelta(days=series.comment_days_before),
-        closes_at=round_.starts_at + datetime.timedelta(days=series.comment_days_after),
+        opens_at=shifted_by_days(round_.starts_at, -series.comment_days_before),
+        closes_at=shifted_by_days(round_.starts_at, series.comment_days_after),
     )
+
+
+def shifted_by_days(moment: datetime.datetime, days: int) -> datetime.datetime:
+    """``moment`` plus ``days``, held at the calendar's ends (a round stored at 9999-12-31 has a window)."""
+    try:
+        return moment + datetime.timedelta(days=days)
+    except OverflowError:
+        margin = datetime.timedelta(days=2)  # room for the conversion to local time in templates
+        edge = datetime.datetime.max - margin if days > 0 else datetime.datetime.min + margin
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def _window_error(window: CommentWindow) -> DomainError:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from rounds.models import Invitation, ReminderDelivery, Round
+from rounds.models import MAX_REMINDER_DAYS, Invitation, ReminderDelivery, Round
 from rounds.services.delivery_errors import send_or_release
 from rounds.services.invitation_mail import AUTOMATIC, invitation_context
 from strategy_exchange.mail import build_email
@@ -28,14 +28,17 @@ NUDGE_WITHIN = datetime.timedelta(days=14)
 
 
 def series_reminder_days(series) -> list[int]:
-    """The series' reminder days, cleaned: positive whole days, largest first, no duplicates."""
+    """The series' reminder days, cleaned: positive whole days up to MAX_REMINDER_DAYS, largest first, no
+    duplicates. Values stored past the validation (Infinity, 99999999999) are left out, so that one series'
+    data cannot stop the reminders of the others."""
     days = []
-    for value in series.reminder_days or []:
+    values = series.reminder_days if isinstance(series.reminder_days, list) else []
+    for value in values:
         try:
             day = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             continue
-        if day > 0 and day not in days:
+        if 0 < day <= MAX_REMINDER_DAYS and day not in days:
             days.append(day)
     return sorted(days, reverse=True)
 

@@ -62,7 +62,12 @@ def next_rounds_propose(*, today: datetime.date | None = None) -> list[Round]:
     today = today or timezone.localdate()
     proposed = []
     for series in Series.objects.all():
-        round_ = series_propose_next_round(series=series, today=today)
+        try:
+            with transaction.atomic():  # a savepoint: one series' bad data stops neither the others nor the run
+                round_ = series_propose_next_round(series=series, today=today)
+        except Exception:
+            logger.exception("Proposing the next round of series %s failed", series.pk)
+            continue
         if round_ is None:
             continue
         proposed.append(round_)

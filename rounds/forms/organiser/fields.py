@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from rounds.models import FIRST_ROUND_YEAR, LAST_ROUND_YEAR
+
 
 def date_field(**kwargs) -> forms.DateField:
     return forms.DateField(
@@ -64,11 +66,33 @@ class DateTimeRangeMixin:
             self.initial.setdefault("end_time", ends_at.astimezone(tz).time().replace(second=0, microsecond=0))
 
     def clean_range(self, cleaned_data: dict) -> dict:
+        """Local times in Europe/Berlin. A time in the spring gap of daylight saving time (e.g. 02:30 on
+        the last Sunday of March) does not exist and is refused; a time in the repeated autumn hour means
+        its first, summer-time occurrence (``fold=0``)."""
         day, start, end = cleaned_data.get("date"), cleaned_data.get("start_time"), cleaned_data.get("end_time")
+        if day and not FIRST_ROUND_YEAR <= day.year <= LAST_ROUND_YEAR:
+            self.add_error(
+                "date",
+                _("Bitte wählen Sie ein Datum zwischen %(first)d und %(last)d.")
+                % {"first": FIRST_ROUND_YEAR, "last": LAST_ROUND_YEAR},
+            )
+            return cleaned_data
         if day and start and end:
             tz = ZoneInfo(settings.TIME_ZONE)
-            cleaned_data["starts_at"] = datetime.datetime.combine(day, start, tzinfo=tz)
-            cleaned_data["ends_at"] = datetime.datetime.combine(day, end, tzinfo=tz)
-            if end <= start:
+            starts_at = datetime.datetime.combine(day, start, tzinfo=tz)
+            ends_at = datetime.datetime.combine(day, end, tzinfo=tz)
+            gap = [name for name, moment in [("start_time", starts_at), ("end_time", ends_at)] if not _exists(moment)]
+            for name in gap:
+                self.add_error(name, _("Diese Uhrzeit gibt es an diesem Tag wegen der Zeitumstellung nicht."))
+            if gap:
+                return cleaned_data
+            cleaned_data["starts_at"], cleaned_data["ends_at"] = starts_at, ends_at
+            if ends_at <= starts_at:
                 self.add_error("end_time", _("Das Ende muss nach dem Beginn liegen."))
         return cleaned_data
+
+
+def _exists(moment: datetime.datetime) -> bool:
+    """False for a wall-clock time skipped when the clocks go forward: it does not survive a trip through UTC."""
+    back = moment.astimezone(datetime.UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)

@@ -6,11 +6,12 @@ from django.utils.translation import ngettext
 from participants.models import Organisation, User
 from rounds.models import Invitation, Round
 from rounds.selectors.organiser import invitable_organisations
+from strategy_exchange.forms import BoundedModelMultipleChoiceField
 
 from .fields import email_field
 
 
-class OrganisationChoice(forms.ModelMultipleChoiceField):
+class OrganisationChoice(BoundedModelMultipleChoiceField):
     def __init__(self, *args, invited_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.invited_ids = set(invited_ids)
@@ -40,7 +41,7 @@ class InviteOrganisationsForm(forms.Form):
         field.invited_ids = set(round_.invitations.exclude(organisation=None).values_list("organisation_id", flat=True))
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):
+class PersonChoice(BoundedModelMultipleChoiceField):
     def label_from_instance(self, user: User) -> str:
         organisations = ", ".join(o.name for o in user.organisations.all())
         label = f"{user.full_name or user.email} <{user.email}>"
@@ -92,7 +93,7 @@ class StandInForm(forms.Form):
         self.fields["user"].queryset = candidates
 
 
-class AttendanceChoice(forms.ModelMultipleChoiceField):
+class AttendanceChoice(BoundedModelMultipleChoiceField):
     def label_from_instance(self, invitation: Invitation) -> str:
         label = invitation.person_label
         if invitation.organisation:

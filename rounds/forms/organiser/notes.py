@@ -50,3 +50,13 @@ class NoteForm(forms.Form):
             "is_open_question": data.get("is_open_question", False),
             "base_version": data["version"],
         }
+
+
+class NoteAddForm(forms.Form):
+    """Which note to start: one on an agenda item of the round, or (empty) a general one."""
+
+    agenda_item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False)
+
+    def __init__(self, *args, round_: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = round_.agenda_items.all()

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from rounds.models import MeetingNote, Round, Series
 from rounds.selectors.organiser import open_questions
+from strategy_exchange.forms import BoundedModelMultipleChoiceField
 
 from .fields import DateTimeRangeMixin, url_field
 
 
-class OpenQuestionChoice(forms.ModelMultipleChoiceField):
+class OpenQuestionChoice(BoundedModelMultipleChoiceField):
     def label_from_instance(self, note: MeetingNote) -> str:
         clause = note.agenda_item.clause
         body = note.body if len(note.body) <= 160 else note.body[:157] + "…"

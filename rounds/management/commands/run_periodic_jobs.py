@@ -1,10 +1,13 @@
 """Run the periodic jobs of the beat schedule in this process – for local use without Redis and beat."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 
 from strategy_exchange.celery import BEAT_SCHEDULE, app
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -17,7 +20,16 @@ class Command(BaseCommand):
         app.loader.import_default_modules()  # registers the tasks, as a worker does on start
         while True:
             for name, entry in BEAT_SCHEDULE.items():
-                result = app.tasks[entry["task"]].apply()
+                try:
+                    result = app.tasks[entry["task"]].apply()
+                except Exception:  # one failing job must not stop the others; the next run tries again
+                    logger.exception("periodic job %s failed", name)
+                    self.stderr.write(f"{name}: failed (see log)")
+                    continue
+                if result.failed():
+                    logger.error("periodic job %s failed: %r", name, result.result)
+                    self.stderr.write(f"{name}: failed: {result.result!r}")
+                    continue
                 self.stdout.write(f"{name}: {result.result!r}")
             if not loop:
                 return

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from rounds.forms.organiser.notes import NoteForm
+from rounds.forms.organiser.notes import NoteAddForm, NoteForm
 from rounds.models import MeetingNote, Round
 from rounds.permissions import get_round_to_manage
 from rounds.selectors import organiser as selectors
@@ -109,11 +109,11 @@ def note_save(request: HttpRequest, pk: int, slot: str) -> HttpResponse:
 @require_POST
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
-    item = None
-    if request.POST.get("agenda_item"):
-        item = get_object_or_404(round_.agenda_items, pk=request.POST["agenda_item"])
+    form = NoteAddForm(request.POST, round_=round_)
+    if not form.is_valid():
+        raise Http404  # not an agenda item of this round
     try:
-        note = note_services.note_add(round_=round_, agenda_item=item, user=request.user)
+        note = note_services.note_add(round_=round_, agenda_item=form.cleaned_data["agenda_item"], user=request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("orga:notes", pk=round_.pk)

@@ -7,7 +7,6 @@ navigation, the language, the page number and the state of the comment window (w
 time alone). Per request the view fills in what belongs to the reader.
 """
 
-import datetime
 from typing import NamedTuple
 
 from django.http import HttpRequest, HttpResponse
@@ -70,8 +69,8 @@ def head_access(head: participant.DiscussionHead, user) -> tuple[selectors.Acces
 
 def _window_state(head: participant.DiscussionHead | participant.RoundHead) -> tuple[bool, bool]:
     now = timezone.now()
-    opens = head.starts_at - datetime.timedelta(days=head.comment_days_before)
-    closes = head.starts_at + datetime.timedelta(days=head.comment_days_after)
+    opens = comments.shifted_by_days(head.starts_at, -head.comment_days_before)
+    closes = comments.shifted_by_days(head.starts_at, head.comment_days_after)
     return opens <= now < closes, now >= closes
 
 
