@@ -85,8 +85,9 @@ def _organizer() -> vCalAddress:
 
 def _attendee(invitation: Invitation) -> vCalAddress:
     user = invitation.user
-    attendee = vCalAddress(f"mailto:{user.email}")
-    attendee.params["cn"] = vText(user.get_full_name() or user.email)
+    email = user.email if user is not None else invitation.withdrawn_email
+    attendee = vCalAddress(f"mailto:{email}")
+    attendee.params["cn"] = vText(user.get_full_name() if user is not None else email)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["cutype"] = vText("INDIVIDUAL")
     attendee.params["partstat"] = vText(PARTSTAT.get(invitation.rsvp, "NEEDS-ACTION"))
@@ -113,6 +114,7 @@ def _calendar(
     dtstamp: datetime.datetime,
     attendee: vCalAddress,
     agenda_items: list | None = None,
+    sequence: int | None = None,
 ) -> Calendar:
     if method not in METHODS:
         raise ValueError(method)
@@ -136,7 +138,7 @@ def _calendar(
 
     event = Event()
     event.add("uid", round_.calendar_uid)
-    event.add("sequence", round_.calendar_sequence)
+    event.add("sequence", round_.calendar_sequence if sequence is None else sequence)
     event.add("dtstamp", dtstamp)
     event.add("dtstart", starts_at)
     event.add("dtend", ends_at)
@@ -166,13 +168,16 @@ def _calendar(
 
 def invitation_ics(*, invitation: Invitation, method: str = METHOD_REQUEST) -> bytes:
     """The calendar file for one invitee: METHOD:REQUEST for the invitation and every update,
-    METHOD:CANCEL (STATUS:CANCELLED) for a cancelled round. UID and SEQUENCE come from the round."""
+    METHOD:CANCEL (STATUS:CANCELLED) for a cancelled round. UID and SEQUENCE come from the round; a withdrawn
+    invitation's cancellation has a SEQUENCE above the round's, so that it replaces any entry sent before."""
+    withdrawn = invitation.withdrawn_at is not None
     calendar = _calendar(
         round_=invitation.round,
-        method=method,
-        show_online_link=invitation.rsvp == Invitation.Rsvp.ACCEPTED,
+        method=METHOD_CANCEL if withdrawn else method,
+        show_online_link=invitation.rsvp == Invitation.Rsvp.ACCEPTED and not withdrawn,
         dtstamp=_dtstamp(),
         attendee=_attendee(invitation),
+        sequence=invitation.round.calendar_sequence + 1 if withdrawn else None,
     )
     return calendar.to_ical()
 

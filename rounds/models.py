@@ -215,6 +215,10 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
     responded_at = models.DateTimeField(_("geantwortet am"), null=True, blank=True)
     attended_at = models.DateTimeField(_("teilgenommen"), null=True, blank=True)
+    # A withdrawn invitation no longer names its person (so it grants nothing), keeps the address its
+    # calendar cancellation goes to, and is deleted once that cancellation is sent.
+    withdrawn_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True, editable=False)
+    withdrawn_email = models.EmailField(_("zurückgezogen für"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Einladung")
@@ -229,6 +233,8 @@ class Invitation(models.Model):
     @property
     def person_label(self) -> str:
         """The invited person's name, or a neutral label once they deleted their account."""
+        if self.withdrawn_at is not None:
+            return str(_("%(email)s (zurückgezogen)")) % {"email": self.withdrawn_email}
         return str(self.user) if self.user_id else str(_("ehemalige:r Vertreter:in"))
 
 

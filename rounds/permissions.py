@@ -51,6 +51,16 @@ def can_manage_round(user: AnyUser, round_: Round) -> bool:
     return is_organiser_of(user, round_.series)
 
 
+TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
+
+
+def admitting_invitations(user: AnyUser) -> QuerySet[Invitation]:
+    """The person's invitations that open a round (and its series) to them: all but those they declined to a
+    round that took place; after such a round they see only what the public sees. A withdrawn invitation no
+    longer names its person, so it is never among them."""
+    return Invitation.objects.filter(user=user).exclude(rsvp=Invitation.Rsvp.DECLINED, round__status__in=TOOK_PLACE)
+
+
 def invitation_for(user: AnyUser, round_: Round) -> Invitation | None:
     if not user.is_authenticated:
         return None
@@ -58,7 +68,7 @@ def invitation_for(user: AnyUser, round_: Round) -> Invitation | None:
 
 
 def is_invited(user: AnyUser, round_: Round) -> bool:
-    return user.is_authenticated and Invitation.objects.filter(round=round_, user=user).exists()
+    return user.is_authenticated and admitting_invitations(user).filter(round=round_).exists()
 
 
 def can_view_round(user: AnyUser, round_: Round) -> bool:
@@ -77,7 +87,7 @@ def can_moderate(user: AnyUser, round_: Round) -> bool:
 
 
 def is_series_participant(user: AnyUser, series: Series) -> bool:
-    return user.is_authenticated and Invitation.objects.filter(round__series=series, user=user).exists()
+    return user.is_authenticated and admitting_invitations(user).filter(round__series=series).exists()
 
 
 def report_is_published(round_: Round) -> bool:
@@ -105,7 +115,7 @@ def visible_rounds(user: AnyUser) -> QuerySet[Round]:
         return Round.objects.none()
     if is_staff(user):
         return Round.objects.all()
-    invited = Invitation.objects.filter(round=OuterRef("pk"), user=user)
+    invited = admitting_invitations(user).filter(round=OuterRef("pk"))
     organising = Series.organisers.through.objects.filter(series=OuterRef("series_id"), user=user)
     return Round.objects.filter(Exists(invited) | Exists(organising))
 
@@ -139,7 +149,7 @@ def comment_visibility_for_rounds(user: AnyUser, rounds: list[Round]) -> dict[in
     staff = is_staff(user)
     invited, organised, participant_series = set(), set(), set()
     if user.is_authenticated and not staff:
-        invitations = Invitation.objects.filter(user=user).values_list("round_id", "round__series_id")
+        invitations = admitting_invitations(user).values_list("round_id", "round__series_id")
         for round_id, series_id in invitations:
             invited.add(round_id)
             participant_series.add(series_id)
@@ -166,7 +176,7 @@ def can_view_series(user: AnyUser, series: Series) -> bool:
     """Organisers of the series and people invited to one of its rounds see that the series exists."""
     if is_organiser_of(user, series):
         return True
-    return user.is_authenticated and Invitation.objects.filter(round__series=series, user=user).exists()
+    return user.is_authenticated and admitting_invitations(user).filter(round__series=series).exists()
 
 
 def get_round_to_manage(user: AnyUser, **lookup) -> Round:

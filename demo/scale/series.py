@@ -172,7 +172,7 @@ def _invitations(top: Top, *, rng: random.Random, ground: Ground) -> None:
     rows = [(first + i, *row) for i, row in enumerate(rows)]
     fields = ["id", "round", "user", "organisation", "token", "rsvp", "delivery", "delivery_error"]
     fields += ["delivery_attempts", "sent_sequence", "invited_by", "created_at", "queued_at", "sent_at"]
-    fields += ["responded_at", "attended_at"]
+    fields += ["responded_at", "attended_at", "withdrawn_email"]
     top.counts["invitations"] = write_rows(model=Invitation, fields=fields, rows=rows)
 
 
@@ -191,4 +191,4 @@ def _invitation(planned: PlannedRound, *, rng: random.Random, person: int, organ
     planned.invitees.append((person, organisation))
     token = secrets.token_urlsafe(32)
     return (planned.pk, person, organisation, token, rsvp, delivery, "", attempts, sequence, planned.organiser,
-            created, sent_at, sent_at, responded, attended)  # fmt: skip
+            created, sent_at, sent_at, responded, attended, "")  # fmt: skip

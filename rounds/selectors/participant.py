@@ -18,9 +18,10 @@ from rounds.selectors.discussion import CommentView, latest_by_item
 
 
 def my_invitations(*, user: User) -> tuple[list[Invitation], list[Invitation]]:
-    """The user's invitations, split into upcoming (soonest first) and past (latest first)."""
+    """The user's invitations, split into upcoming (soonest first) and past (latest first); not those declined
+    to a round that took place (the person no longer sees it)."""
     invitations = list(
-        Invitation.objects.filter(user=user)
+        permissions.admitting_invitations(user)
         .select_related("round__series", "organisation", "stand_in_for__user")
         .order_by("round__starts_at")
     )
@@ -212,17 +213,23 @@ def _tables() -> dict[str, str]:
         "published": FollowUpReport.Status.PUBLISHED.value,
         "draft": Round.Status.DRAFT.value,
         "cancelled": Round.Status.CANCELLED.value,
+        "held": Round.Status.HELD.value,
+        "round_published": Round.Status.PUBLISHED.value,
+        "declined": Invitation.Rsvp.DECLINED.value,
     }
 
 
 # What the reader (the four parameters) is to round r of series s: invited, organises the series, organises
 # any series, takes part in the series, and whether the round's report is published.
+# An invitation declined to a round that took place no longer counts (rounds.permissions.admitting_invitations).
 _READER_FLAGS = """
-    EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s) AS f_invited,
+    EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s
+           AND NOT (v.rsvp = '{declined}' AND r.status IN ('{held}', '{round_published}'))) AS f_invited,
     EXISTS(SELECT 1 FROM {organisers} o WHERE o.series_id = s.id AND o.user_id = %s) AS f_organises_series,
     EXISTS(SELECT 1 FROM {organisers} o WHERE o.user_id = %s) AS f_organises_any,
     EXISTS(SELECT 1 FROM {invitation} v JOIN {round} vr ON vr.id = v.round_id
-           WHERE vr.series_id = s.id AND v.user_id = %s) AS f_series_participant,
+           WHERE vr.series_id = s.id AND v.user_id = %s
+           AND NOT (v.rsvp = '{declined}' AND vr.status IN ('{held}', '{round_published}'))) AS f_series_participant,
     EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}') AS f_report_published
 """
 

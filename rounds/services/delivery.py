@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from rounds.models import Invitation, Round
 from rounds.services.delivery_errors import classify_send_error, connection_lost
-from rounds.services.invitation_mail import invitation_message, message_kind, round_email_context
+from rounds.services.invitation_mail import KIND_WITHDRAWN, invitation_message, message_kind, round_email_context
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def invitations_enqueue(*, invitation_ids: Iterable[int]) -> int:
 def _queue_outdated(*, round_id: int, sequence: int) -> list[tuple[int, int]]:
     """Queue every sent invitation of the round whose calendar entry is older than ``sequence``."""
     outdated = Invitation.objects.filter(
-        round_id=round_id, delivery=Invitation.Delivery.SENT, sent_sequence__lt=sequence
+        round_id=round_id, delivery=Invitation.Delivery.SENT, sent_sequence__lt=sequence, withdrawn_at__isnull=True
     )
     return _transition(outdated, **_queued_values(timezone.now()))
 
@@ -132,6 +132,14 @@ def round_calendar_changed(*, round_: Round) -> int:
     Round.objects.filter(pk=round_.pk).update(calendar_sequence=F("calendar_sequence") + 1)
     round_.refresh_from_db(fields=["calendar_sequence"])
     queued = _queue_outdated(round_id=round_.pk, sequence=round_.calendar_sequence)
+    _enqueue_after_commit(queued)
+    return len(queued)
+
+
+def invitation_withdrawal_queue(*, invitation_id: int) -> int:
+    """Queue the calendar cancellation of a withdrawn invitation (one already queued sends it when claimed)."""
+    rows = Invitation.objects.filter(pk=invitation_id, withdrawn_at__isnull=False).exclude(delivery__in=ACTIVE)
+    queued = _transition(rows, **_queued_values(timezone.now()))
     _enqueue_after_commit(queued)
     return len(queued)
 
@@ -239,6 +247,11 @@ def invitations_deliver(*, invitation_ids: list[int]) -> BatchOutcome:
                     logger.exception("Invitation %s not sent", invitation.pk)
                     bug = bug or exc
                 continue
+            outcome.sent += 1
+            if kind == KIND_WITHDRAWN:
+                # The cancellation is out: nothing is left to send, and the row has no one left to record.
+                Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.SENDING).delete()
+                continue
             _finish(
                 invitation.pk,
                 delivery=Invitation.Delivery.SENT,
@@ -246,7 +259,6 @@ def invitations_deliver(*, invitation_ids: list[int]) -> BatchOutcome:
                 sent_sequence=sequence,
                 delivery_error="",
             )
-            outcome.sent += 1
             sequences[invitation.round_id] = min(sequence, sequences.get(invitation.round_id, sequence))
     finally:
         if keep_open:

@@ -15,7 +15,9 @@ from strategy_exchange.mail import build_email
 KIND_INVITATION = "invitation"
 KIND_UPDATE = "update"
 KIND_CANCEL = "cancel"
+KIND_WITHDRAWN = "withdrawn"
 TEMPLATES = {
+    KIND_WITHDRAWN: "emails/invitation_withdrawn",
     KIND_INVITATION: "emails/invitation",
     KIND_UPDATE: "emails/invitation_update",
     KIND_CANCEL: "emails/invitation_cancel",
@@ -25,6 +27,8 @@ AUTOMATIC = {"Auto-Submitted": "auto-generated"}
 
 def message_kind(*, invitation: Invitation) -> str | None:
     """What this invitee gets now; None for an invitation to a cancelled round that never went out."""
+    if invitation.withdrawn_at is not None:
+        return KIND_WITHDRAWN
     if invitation.round.status == Round.Status.CANCELLED:
         return KIND_CANCEL if invitation.sent_sequence is not None else None
     return KIND_INVITATION if invitation.sent_sequence is None else KIND_UPDATE
@@ -103,6 +107,8 @@ def invitation_context(*, invitation: Invitation, round_context: dict | None = N
 def invitation_message(
     *, invitation: Invitation, kind: str, round_context: dict | None = None
 ) -> EmailMultiAlternatives:
+    if kind == KIND_WITHDRAWN:
+        return _withdrawal_message(invitation=invitation, round_context=round_context)
     method = METHOD_CANCEL if kind == KIND_CANCEL else METHOD_REQUEST
     context = invitation_context(invitation=invitation, round_context=round_context)
     attachment = invitation_ics_attachment(
@@ -113,5 +119,21 @@ def invitation_message(
         context=context,
         to=[invitation.user.email],
         attachments=[attachment],
+        headers=AUTOMATIC,
+    )
+
+
+def _withdrawal_message(*, invitation: Invitation, round_context: dict | None) -> EmailMultiAlternatives:
+    """The organisers withdrew the invitation: a calendar cancellation to the address it went to."""
+    context = {
+        **(round_context if round_context is not None else round_email_context(round_=invitation.round)),
+        "invitation": invitation,
+        "privacy_url": f"{settings.SITE_URL}{reverse('privacy')}",
+    }
+    return build_email(
+        template_prefix=TEMPLATES[KIND_WITHDRAWN],
+        context=context,
+        to=[invitation.withdrawn_email],
+        attachments=[invitation_ics_attachment(invitation=invitation, method=METHOD_CANCEL)],
         headers=AUTOMATIC,
     )

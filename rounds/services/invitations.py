@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from participants.models import Organisation, User
-from rounds.models import Invitation, Round
+from rounds.models import Invitation, Round, new_token
 from rounds.services import delivery
 from rounds.services.organisations import person_get_or_invite
 from strategy_exchange.errors import DomainError
@@ -156,11 +156,35 @@ def invitation_stand_in(*, invitation: Invitation, user: User, invited_by: User 
     return stand_in
 
 
+@transaction.atomic
 def invitation_withdraw(*, invitation: Invitation) -> None:
-    """Remove an invitation that has not been sent yet."""
-    if not Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).exists():
-        raise DomainError(gettext("Eine bereits versandte Einladung kann nicht mehr entfernt werden."))
-    Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.PENDING).delete()
+    """Withdraw an invitation. One the person never received is removed. One they received stops naming them
+    at once, so it grants nothing any more (every access check asks for the person's own invitation), and a
+    calendar cancellation (METHOD:CANCEL, same UID, higher SEQUENCE) goes to the address it was sent to; the
+    row is deleted once that is sent. Invitations to rounds that took place stay as their record."""
+    row = (
+        Invitation.objects.select_for_update()
+        .select_related("round", "user")
+        .filter(pk=invitation.pk, withdrawn_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        raise DomainError(gettext("Diese Einladung ist bereits zurückgezogen."))
+    if row.round.status in (S.HELD, S.PUBLISHED):
+        raise DomainError(
+            gettext("Eine Einladung zu einer Runde, die stattgefunden hat, bleibt als Nachweis erhalten.")
+        )
+    if row.delivery == Invitation.Delivery.SENDING:
+        raise DomainError(gettext("Die Einladung wird gerade versandt. Bitte versuchen Sie es gleich noch einmal."))
+    if row.sent_sequence is None or row.user is None or row.round.status == S.CANCELLED:
+        row.delete()  # nothing in the person's calendar to take back
+        return
+    row.reminders.filter(sent_at__isnull=True).delete()
+    Invitation.objects.filter(pk=row.pk).update(
+        withdrawn_at=timezone.now(), withdrawn_email=row.user.email, user=None, organisation=None, token=new_token()
+    )
+    rows_changed(Invitation, [row.pk])
+    delivery.invitation_withdrawal_queue(invitation_id=row.pk)
 
 
 @transaction.atomic

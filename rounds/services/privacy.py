@@ -95,6 +95,8 @@ def account_delete(*, user: User) -> None:
     """Erase the person. Their comments keep text and organisation, their invitations to rounds that took
     place keep organisation, response and attendance; the link to the person becomes empty in both."""
     Comment.objects.filter(author=user, organisation__isnull=True).update(organisation=_only_organisation(user))
+    # A withdrawn invitation keeps only the address its cancellation goes to; with the person, that goes too.
+    Invitation.objects.filter(withdrawn_email__iexact=user.email).delete()
     invitations = Invitation.objects.filter(user=user)
     invitations.exclude(round__status__in=TOOK_PLACE).delete()
     kept = list(invitations.filter(round__status__in=TOOK_PLACE))

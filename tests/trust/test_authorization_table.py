@@ -241,3 +241,38 @@ def test_admin_pages_only_for_staff():
     actual = {url: tuple(outcome(client_for(role, world), "GET", url) for role in ROLES) for url in urls}
 
     assert actual == dict.fromkeys(urls, ADMIN_EXPECTED)
+
+
+# The round's pages, where an invitation is what lets a representative in.
+INVITATION_ROUTES = (
+    "runden/<int:pk>/",
+    "runden/<int:round_pk>/klauseln/<int:number>/",
+    "runden/<int:pk>/kalender.ics",
+    "runden/<int:pk>/rueckmeldung/",
+    "beitraege/<int:pk>/antworten/",
+)
+
+
+def test_a_withdrawn_invitee_is_answered_like_the_uninvited():
+    from rounds.models import Invitation, Round
+    from rounds.services.invitations import invitation_withdraw
+
+    world = build_world()
+    Round.objects.filter(pk=world.round.pk).update(status=Round.Status.INVITED)
+    Invitation.objects.filter(pk=world.invitation.pk).update(delivery=Invitation.Delivery.SENT, sent_sequence=0)
+    invitation_withdraw(invitation=Invitation.objects.get(pk=world.invitation.pk))
+    routes = [route for route in _project_routes() if route.route in INVITATION_ROUTES]
+
+    actual = {
+        (route.route, method): (
+            outcome(client_for("invited", world), method, url_for(route, world)),
+            outcome(client_for("uninvited", world), method, url_for(route, world)),
+        )
+        for route in routes
+        for method in METHODS
+    }
+
+    assert len(routes) == len(INVITATION_ROUTES)
+    assert {key: invited for key, (invited, _uninvited) in actual.items()} == {
+        key: uninvited for key, (_invited, uninvited) in actual.items()
+    }

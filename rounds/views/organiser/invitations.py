@@ -190,12 +190,13 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 @require_POST
 def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     round_, invitation = _invitation(request, pk, invitation_pk)
+    label = invitation.person_label
     try:
         invitation_services.invitation_withdraw(invitation=invitation)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(person)s ist nicht mehr eingeladen.") % {"person": invitation.person_label})
+        messages.success(request, _("%(person)s ist nicht mehr eingeladen.") % {"person": label})
     return redirect("orga:invitations", pk=round_.pk)
 
 
