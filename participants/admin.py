@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import AccountInvitation, Membership, Organisation, Strategy, User
 
 
@@ -56,6 +57,14 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
+
+    def delete_model(self, request, obj):
+        """An admin ending a membership: logged and told like any removal."""
+        services.membership_end(membership=obj, ended_by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "organisation"):
+            services.membership_end(membership=membership, ended_by=request.user)
 
 
 @admin.register(Strategy)

@@ -191,3 +191,19 @@ def test_removal_permission_follows_the_series_the_organisation_takes_part_in():
         can_remove_representative(elsewhere, organisation),
         can_remove_representative(UserFactory(is_staff=True), organisation),
     ) == (True, False, True)
+
+
+def test_an_admin_removing_a_membership_in_the_admin_is_logged_and_the_person_told(
+    client, django_capture_on_commit_callbacks
+):
+    world = build_world()
+    membership = world.invited.memberships.get()
+    client.force_login(world.admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:participants_membership_delete", args=[membership.pk]), {"post": "yes"})
+
+    change = MembershipChange.objects.get()
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert (change.user, change.changed_by) == (world.invited, world.admin)
+    assert [m.to for m in mail.outbox] == [[world.invited.email]]
