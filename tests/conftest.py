@@ -37,18 +37,21 @@ def _fast_password_hasher(settings):
 def _isolated_cache(settings):
     """Each test starts with an empty cache (rate limits live there). With Redis, tests use their own
     database number so that emptying it never touches the broker's or a developer's data; without it,
-    memory instead of the files under var/ that `make run` uses."""
+    memory instead of the files under var/ that `make run` uses. Keys carry the test process's id, and only
+    those are emptied, so that two test runs on one machine do not empty each other's cache."""
     if settings.CACHE_URL:
         parts = urlsplit(settings.CACHE_URL)
         settings.CACHES = {
             "default": {
                 **settings.CACHES["default"],
                 "LOCATION": urlunsplit((parts.scheme, parts.netloc, "/13", "", "")),
+                "KEY_PREFIX": f"test-{os.getpid()}",
             }
         }
+        cache.delete_pattern("*")
     else:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
+        cache.clear()
 
 
 @pytest.fixture
