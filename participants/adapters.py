@@ -2,8 +2,12 @@ import ipaddress
 from functools import lru_cache
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from strategy_exchange.limits import EMAIL_MAX_LENGTH
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -53,6 +57,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def clean_email(self, email: str) -> str:
+        """Every allauth form that takes an address (sign-in, password reset, adding or changing an
+        address) refuses one longer than the database and mail servers hold."""
+        email = super().clean_email(email)
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Eine E-Mail-Adresse darf höchstens %(limit)d Zeichen haben.") % {"limit": EMAIL_MAX_LENGTH}
+            )
+        return email
 
     def get_client_ip(self, request) -> str:
         """The client address for allauth's rate limits (per IP), behind the trusted proxies of TRUSTED_PROXIES."""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import User
 from rounds.models import Comment, Invitation
 from rounds.services.rsvp import stand_in_candidates
+from strategy_exchange.limits import COMMENT_MAX_LENGTH
 
 
 class RsvpForm(forms.Form):
@@ -51,7 +52,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Ihr Beitrag"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=10000,
+        max_length=COMMENT_MAX_LENGTH,
         help_text=_("Markdown ist möglich, z. B. **fett**, *kursiv*, Listen und Links."),
         error_messages={
             "required": _("Bitte schreiben Sie einen Beitrag."),

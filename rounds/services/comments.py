@@ -17,6 +17,7 @@ from participants.models import Organisation, User
 from rounds import permissions
 from rounds.models import AgendaItem, Comment, Round
 from strategy_exchange.errors import DomainError
+from strategy_exchange.limits import COMMENT_MAX_LENGTH
 from strategy_exchange.mail import build_email
 
 EDIT_WINDOW = datetime.timedelta(minutes=30)
@@ -92,6 +93,17 @@ def _organisation_for(*, user: User, round_: Round) -> Organisation | None:
     return membership.organisation if membership else None
 
 
+def _checked_body(body: str | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Bitte schreiben Sie einen Beitrag."), field="body")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise DomainError(
+            _("Ein Beitrag darf höchstens %(limit)d Zeichen haben.") % {"limit": COMMENT_MAX_LENGTH}, field="body"
+        )
+    return body
+
+
 def comment_post(
     *,
     agenda_item: AgendaItem,
@@ -109,9 +121,7 @@ def comment_post(
     window = comment_window(round_=round_)
     if not window.is_open():
         raise _window_error(window)
-    body = (body or "").strip()
-    if not body:
-        raise DomainError(_("Bitte schreiben Sie einen Beitrag."), field="body")
+    body = _checked_body(body)
     if confidentiality not in Comment.Confidentiality.values:
         raise DomainError(_("Bitte wählen Sie, wie Ihr Beitrag verwendet werden darf."), field="confidentiality")
     if parent is not None:
@@ -156,9 +166,7 @@ def comment_edit(*, comment: Comment, user: User, body: str, confidentiality: st
         raise DomainError(
             _("Beiträge können nur in den ersten 30 Minuten nach dem Schreiben bearbeitet werden."), field="body"
         )
-    body = (body or "").strip()
-    if not body:
-        raise DomainError(_("Bitte schreiben Sie einen Beitrag."), field="body")
+    body = _checked_body(body)
     if confidentiality not in Comment.Confidentiality.values:
         raise DomainError(_("Bitte wählen Sie, wie Ihr Beitrag verwendet werden darf."), field="confidentiality")
     comment.body = body

@@ -16,6 +16,7 @@ from participants.models import User
 from rounds.models import AgendaItem, MeetingNote, MeetingNoteRevision, Round
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
+from strategy_exchange.limits import NOTE_MAX_LENGTH
 
 FOLD_WINDOW = datetime.timedelta(minutes=5)
 
@@ -63,6 +64,10 @@ def note_save(
 ) -> tuple[MeetingNote, bool]:
     """Save a note (a new one when ``note`` is None). Returns (note, changed)."""
     _check_writable(round_)
+    if len(body or "") > NOTE_MAX_LENGTH:
+        raise DomainError(
+            gettext("Eine Notiz darf höchstens %(limit)d Zeichen haben.") % {"limit": NOTE_MAX_LENGTH}, field="body"
+        )
     if agenda_item is not None and agenda_item.round_id != round_.pk:
         raise DomainError(gettext("Dieser Tagesordnungspunkt gehört nicht zu dieser Runde."))
     if note is None:

@@ -10,6 +10,7 @@ from participants.models import AccountInvitation, Membership, Organisation, Use
 from participants.services import membership_end, membership_propose
 from rounds.permissions import can_remove_representative
 from strategy_exchange.errors import DomainError
+from strategy_exchange.limits import EMAIL_MAX_LENGTH
 
 FIELDS = ("name", "kind", "state", "place", "ags", "website")
 
@@ -76,6 +77,11 @@ def person_get_or_invite(
     """The person with this email address; someone new gets an account without a password and a pending
     account invitation (they choose a password through its link). Returns (person, created)."""
     email = email.strip().lower()
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise DomainError(
+            gettext("Eine E-Mail-Adresse darf höchstens %(limit)d Zeichen haben.") % {"limit": EMAIL_MAX_LENGTH},
+            field="email",
+        )
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, False

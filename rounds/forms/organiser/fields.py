@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from rounds.models import FIRST_ROUND_YEAR, LAST_ROUND_YEAR
+from strategy_exchange.limits import EMAIL_MAX_LENGTH
 
 
 def date_field(**kwargs) -> forms.DateField:
@@ -44,8 +45,10 @@ def url_field(label, **kwargs) -> forms.URLField:
 def email_field(**kwargs) -> forms.EmailField:
     return forms.EmailField(
         label=_("E-Mail-Adresse"),
+        max_length=EMAIL_MAX_LENGTH,
         error_messages={
             "required": _("Bitte geben Sie eine E-Mail-Adresse an."),
+            "max_length": _("Eine E-Mail-Adresse darf höchstens %(limit_value)d Zeichen haben."),
             "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@stadt.de."),
         },
         **kwargs,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rounds.models import AgendaItem, MeetingNote, Round
+from strategy_exchange.limits import NOTE_MAX_LENGTH
 
 
 class NoteForm(forms.Form):
@@ -13,6 +14,10 @@ class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Notiz (Markdown)"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Eine Notiz darf höchstens %(limit_value)d Zeichen haben (jetzt: %(show_value)d)."),
+        },
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Wird beim Tippen und beim Verlassen des Feldes automatisch gespeichert."),
     )
