@@ -163,7 +163,7 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
     calendar cancellation (METHOD:CANCEL, same UID, higher SEQUENCE) goes to the address it was sent to; the
     row is deleted once that is sent. Invitations to rounds that took place stay as their record."""
     row = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("round", "user")
         .filter(pk=invitation.pk, withdrawn_at__isnull=True)
         .first()
