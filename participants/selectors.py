@@ -1,5 +1,7 @@
 """Read queries of the participants app."""
 
+import re
+
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from .models import AccountInvitation, MembershipProposal, Organisation, Strategy, User
@@ -31,10 +33,15 @@ def user_organisations(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).order_by("name").distinct()
 
 
+SLUG = re.compile(r"[-\w]+")
+
+
 def user_organisation(*, user: User, slug: str | None = None) -> Organisation | None:
     """The organisation the user acts for: the one named by ``slug`` if they belong to it, else their first."""
     organisations = user_organisations(user=user)
     if slug:
+        if not SLUG.fullmatch(slug):
+            return None  # no organisation has it (and PostgreSQL refuses NUL bytes in a query)
         return organisations.filter(slug=slug).first()
     return organisations.first()
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rounds.models import Round, Series
+from rounds.services import scheduling
 from rounds.services.comments import comment_window
 from rounds.services.reminders import series_reminder_days
 from rounds.services.scheduling import next_rounds_propose
@@ -187,10 +188,17 @@ def test_run_periodic_jobs_survives_a_series_with_huge_reminder_days(capsys):
     assert good.rounds.filter(status=Round.Status.DRAFT).exists()
 
 
-def test_next_rounds_propose_one_failing_series_does_not_stop_the_others():
+def test_next_rounds_propose_one_failing_series_does_not_stop_the_others(monkeypatch):
     bad = SeriesFactory()
     RoundFactory(series=bad, starts_at=datetime.datetime(2020, 1, 1, 10, tzinfo=datetime.UTC))
-    Series.objects.filter(pk=bad.pk).update(cadence_months=99999999)  # past the calendar
+    propose = scheduling.series_propose_next_round
+
+    def failing_for_bad(*, series, today):
+        if series.pk == bad.pk:
+            raise OverflowError("date value out of range")  # what a series' impossible data used to raise
+        return propose(series=series, today=today)
+
+    monkeypatch.setattr(scheduling, "series_propose_next_round", failing_for_bad)
     good = SeriesFactory()
     RoundFactory(series=good, starts_at=datetime.datetime(2020, 1, 1, 10, tzinfo=datetime.UTC))
 
