@@ -442,3 +442,24 @@ class ReportDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} → {self.user}"
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeedKey(models.Model):
+    """One person's secret address of one series' calendar feed; renewing it ends the old address."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feed_keys")
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="calendar_feed_keys")
+    key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kalender-Adresse")
+        verbose_name_plural = _("Kalender-Adressen")
+        constraints = [models.UniqueConstraint(fields=["user", "series"], name="feed_key_once_per_person_series")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.series}"

@@ -16,6 +16,8 @@ urlpatterns = [
     path("reihen/<slug:slug>/", series.series_detail, name="series_detail"),
     path("reihen/<slug:slug>/bearbeiten/", series.series_edit, name="series_edit"),
     path("reihen/<slug:slug>/kalender/<str:token>.ics", series.series_feed, name="series_feed"),
+    path("reihen/<slug:slug>/kalender-erneuern/", series.series_feed_renew, name="series_feed_renew"),
+    path("kalender-widerrufen/", series.series_feeds_revoke_all, name="series_feeds_revoke_all"),
     path("reihen/<slug:slug>/runden/neu/", rounds.round_create, name="round_create"),
     # rounds and their workflow
     path(round_, rounds.round_detail, name="round_detail"),

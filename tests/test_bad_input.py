@@ -133,7 +133,7 @@ def world(db):
         "series": roles.series.slug,
         "organisation": roles.invited_org.slug,
         "slot": "allgemein",
-        "feed_token": feed_token(series=roles.series),
+        "feed_token": feed_token(series=roles.series, user=roles.organiser),
         "account_token": account_invitation.token,
         "signed": rsvp_token(invitation=roles.invitation, answer=sorted(ANSWERS)[0]),
     }

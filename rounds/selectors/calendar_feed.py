@@ -2,20 +2,27 @@
 as the invitations, so a subscribed calendar and an invitation describe the same event."""
 
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from icalendar import Calendar, Event
 
-from rounds.models import Round, Series
-
-SALT = "rounds.series-feed"
-
-
-def feed_token(*, series: Series) -> str:
-    return salted_hmac(SALT, f"{series.pk}:{series.slug}").hexdigest()[:32]
+from participants.models import User
+from rounds import permissions
+from rounds.models import CalendarFeedKey, Round, Series
 
 
-def feed_token_valid(*, series: Series, token: str) -> bool:
-    return constant_time_compare(feed_token(series=series), token)
+def feed_token(*, series: Series, user: User) -> str:
+    """The person's secret address part of the series' feed (made on first use; renewed by the services)."""
+    feed_key, _created = CalendarFeedKey.objects.get_or_create(user=user, series=series)
+    return feed_key.key
+
+
+def feed_reader(*, series: Series, token: str) -> User | None:
+    """Whose feed address ``token`` is, while they still organise the series; None for any other token."""
+    if len(token) > 64:
+        return None
+    feed_key = CalendarFeedKey.objects.select_related("user").filter(series=series, key=token).first()
+    if feed_key is None or not feed_key.user.is_active or not permissions.is_organiser_of(feed_key.user, series):
+        return None
+    return feed_key.user
 
 
 def series_calendar(*, series: Series) -> bytes:

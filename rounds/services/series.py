@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from participants.models import User
-from rounds.models import Series
+from rounds.models import CalendarFeedKey, Series
 from strategy_exchange.errors import DomainError
 
 EDITABLE = (
@@ -90,3 +90,16 @@ def series_update(*, series: Series, user: User, co_organisers: Iterable[User], 
         raise DomainError(gettext("Eine Reihe braucht mindestens eine Organisator:in."), field="co_organisers")
     series.organisers.set(organisers)
     return series
+
+
+@transaction.atomic
+def feed_key_renew(*, user: User, series: Series) -> str:
+    """A new secret address of the series' feed for ``user``; the old one answers 404 from now on."""
+    CalendarFeedKey.objects.filter(user=user, series=series).delete()
+    return CalendarFeedKey.objects.create(user=user, series=series).key
+
+
+def feed_keys_revoke_all(*, user: User) -> int:
+    """Every feed address of ``user`` ends; each series' page shows a new one."""
+    deleted, _by_model = CalendarFeedKey.objects.filter(user=user).delete()
+    return deleted

@@ -115,7 +115,10 @@ def test_series_feed_answers_only_with_the_secret_token(client, role):
     from rounds.selectors.calendar_feed import feed_token
 
     good = client.get(
-        reverse("orga:series_feed", kwargs={"slug": world.series.slug, "token": feed_token(series=world.series)})
+        reverse(
+            "orga:series_feed",
+            kwargs={"slug": world.series.slug, "token": feed_token(series=world.series, user=world.organiser)},
+        )
     )
     bad = client.get(reverse("orga:series_feed", kwargs={"slug": world.series.slug, "token": "0" * 32}))
 

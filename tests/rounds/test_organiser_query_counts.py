@@ -102,7 +102,9 @@ PAGES = {
     "series_edit": (lambda w: reverse("orga:series_edit", kwargs={"slug": w.series.slug}), add_organisers),
     "series_create": (lambda w: reverse("orga:series_create"), add_organisers),
     "series_feed": (
-        lambda w: reverse("orga:series_feed", kwargs={"slug": w.series.slug, "token": feed_token(series=w.series)}),
+        lambda w: reverse(
+            "orga:series_feed", kwargs={"slug": w.series.slug, "token": feed_token(series=w.series, user=w.organiser)}
+        ),
         add_rounds,
     ),
     "round_create": (lambda w: reverse("orga:round_create", kwargs={"slug": w.series.slug}), add_open_questions),

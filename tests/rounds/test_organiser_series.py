@@ -55,7 +55,10 @@ def test_series_feed_marks_cancelled_rounds(client):
     Round.objects.filter(pk=world.round.pk).update(status=Round.Status.CANCELLED, calendar_sequence=3)
 
     response = client.get(
-        reverse("orga:series_feed", kwargs={"slug": world.series.slug, "token": feed_token(series=world.series)})
+        reverse(
+            "orga:series_feed",
+            kwargs={"slug": world.series.slug, "token": feed_token(series=world.series, user=world.organiser)},
+        )
     )
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
 
@@ -64,3 +67,41 @@ def test_series_feed_marks_cancelled_rounds(client):
         3,
         "CANCELLED",
     )
+
+
+def test_series_feed_address_is_per_person_and_renewed_or_revoked_on_request(client):
+    from rounds.selectors.calendar_feed import feed_token
+    from tests.factories import UserFactory
+
+    world = build_world()
+    colleague = UserFactory()
+    world.series.organisers.add(colleague)
+    mine, theirs = (
+        feed_token(series=world.series, user=world.organiser),
+        feed_token(series=world.series, user=colleague),
+    )
+
+    def status(token):
+        return client.get(reverse("orga:series_feed", kwargs={"slug": world.series.slug, "token": token})).status_code
+
+    client.force_login(world.organiser)
+    client.post(reverse("orga:series_feed_renew", kwargs={"slug": world.series.slug}))
+    renewed = feed_token(series=world.series, user=world.organiser)
+    after_renewal = (status(mine), status(renewed), status(theirs))
+    client.post(reverse("orga:series_feeds_revoke_all"))
+    after_revoking = (status(renewed), status(theirs))
+    world.series.organisers.remove(colleague)
+
+    assert mine != theirs
+    assert after_renewal == (404, 200, 200)
+    assert after_revoking == (404, 200)
+    assert status(theirs) == 404  # no longer an organiser of the series: the address ends with it
+
+
+def test_series_feed_renewal_only_for_the_series_organisers(client):
+    world = build_world()
+    client.force_login(world.invited)
+
+    response = client.post(reverse("orga:series_feed_renew", kwargs={"slug": world.series.slug}))
+
+    assert response.status_code in (403, 404)

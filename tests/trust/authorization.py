@@ -148,7 +148,7 @@ def kwargs_for(route: Route, world: SimpleNamespace) -> dict[str, object]:
             )
         elif kwarg == "token":
             if name == "orga:series_feed":
-                values[kwarg] = feed_token(series=world.series)
+                values[kwarg] = feed_token(series=world.series, user=world.organiser)
             elif name == "participants:membership_proposal":
                 values[kwarg] = world.membership_proposal.token
             else:

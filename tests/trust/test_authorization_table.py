@@ -63,6 +63,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "orga/reihen/<slug:slug>/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:series_detail
     "orga/reihen/<slug:slug>/bearbeiten/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:series_edit
     "orga/reihen/<slug:slug>/kalender/<str:token>.ics": (EVERYONE, NOBODY_405),  # orga:series_feed
+    "orga/reihen/<slug:slug>/kalender-erneuern/": (SIGNED_IN_405, ROUND_ORGANISERS),  # orga:series_feed_renew
+    "orga/kalender-widerrufen/": (SIGNED_IN_405, ANY_ORGANISER),  # orga:series_feeds_revoke_all
     "orga/reihen/<slug:slug>/runden/neu/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_create
     "orga/runden/<int:pk>/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:round_detail
     "orga/runden/<int:pk>/bearbeiten/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_edit

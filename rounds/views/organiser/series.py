@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rounds.forms.organiser.series import SeriesForm
 from rounds.models import Series
@@ -60,9 +60,31 @@ def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "series": series,
         "rounds": selectors.series_rounds(series=series),
         "organisers": list(series.organisers.order_by("full_name", "email")),
-        "feed_token": calendar_feed.feed_token(series=series),
+        "feed_token": calendar_feed.feed_token(series=series, user=request.user),
     }
     return render(request, "rounds/organiser/series_detail.html", context)
+
+
+@login_required
+@require_POST
+def series_feed_renew(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new secret feed address of this series for the organiser; the old one stops working."""
+    series = get_series_to_manage(request.user, slug=slug)
+    series_services.feed_key_renew(user=request.user, series=series)
+    messages.success(request, _("Die Kalender-Adresse ist erneuert. Die bisherige Adresse funktioniert nicht mehr."))
+    return redirect("orga:series_detail", slug=series.slug)
+
+
+@login_required
+@require_POST
+def series_feeds_revoke_all(request: HttpRequest) -> HttpResponse:
+    """Every feed address of the organiser ends at once; each series' page shows a new one."""
+    require_organiser(request)
+    series_services.feed_keys_revoke_all(user=request.user)
+    messages.success(
+        request, _("Alle Ihre Kalender-Adressen sind widerrufen. Auf den Seiten der Reihen finden Sie neue.")
+    )
+    return redirect("orga:dashboard")
 
 
 @require_GET
@@ -70,7 +92,7 @@ def series_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The series as an iCalendar feed for calendar subscriptions. The secret token in the address is the
     permission (calendar programs cannot sign in); a wrong token answers 404."""
     series = get_object_or_404(Series, slug=slug)
-    if not calendar_feed.feed_token_valid(series=series, token=token):
+    if calendar_feed.feed_reader(series=series, token=token) is None:
         raise Http404
     response = HttpResponse(calendar_feed.series_calendar(series=series), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{series.slug}.ics"'
