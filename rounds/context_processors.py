@@ -26,6 +26,10 @@ class Nav:
     def organiser(self) -> bool:
         return permissions.is_organiser(self._user)
 
+    def know_organiser(self, organiser: bool) -> None:
+        """A view that learnt it with its own query: the navigation asks no more."""
+        self.__dict__["organiser"] = organiser
+
     def state(self) -> "NavState":
         return NavState(self.signed_in, self.staff, self.organiser)
 

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from participants.models import User
 from rounds import permissions
 from rounds.models import AgendaItem, Comment, Round
-from rounds.services.comments import EDIT_WINDOW, comment_public_attribution
+from rounds.services.comments import comment_public_attribution
 
 FULL = "full"  # invitees and organisers: everything, with person and organisation
 PUBLISHED = "published"  # outsiders after the report: quotable and anonymised comments only
@@ -79,17 +78,6 @@ def comment_views(*, ids: list[int], access: "Access") -> list[CommentView]:
     return [
         _view(comment, mode=access.mode, moderator=access.moderator, can_post=access.can_post) for comment in comments
     ]
-
-
-def reader_can_edit(comment: Comment, *, reader: User) -> bool:
-    """The author may edit a visible comment within 30 minutes of posting it (decided per request)."""
-    return (
-        reader.is_authenticated
-        and comment.author_id == reader.pk
-        and comment.deleted_at is None
-        and comment.moderation == Comment.Moderation.VISIBLE
-        and timezone.now() < comment.created_at + EDIT_WINDOW
-    )
 
 
 def _tree(comments: list[Comment], **view_kwargs) -> list[CommentView]:

@@ -55,9 +55,15 @@ class CommentWindow:
 
 def comment_window(*, round_: Round) -> CommentWindow:
     series = round_.series
+    return comment_window_of(
+        starts_at=round_.starts_at, days_before=series.comment_days_before, days_after=series.comment_days_after
+    )
+
+
+def comment_window_of(*, starts_at: datetime.datetime, days_before: int, days_after: int) -> CommentWindow:
+    """The window from the stored values alone (a page keyed on them need not load round and series)."""
     return CommentWindow(
-        opens_at=shifted_by_days(round_.starts_at, -series.comment_days_before),
-        closes_at=shifted_by_days(round_.starts_at, series.comment_days_after),
+        opens_at=shifted_by_days(starts_at, -days_before), closes_at=shifted_by_days(starts_at, days_after)
     )
 
 

@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone
 
 from rounds import permissions
 from rounds.forms.participant import CommentForm
@@ -68,10 +67,10 @@ def head_access(head: participant.DiscussionHead, user) -> tuple[selectors.Acces
 
 
 def _window_state(head: participant.DiscussionHead | participant.RoundHead) -> tuple[bool, bool]:
-    now = timezone.now()
-    opens = comments.shifted_by_days(head.starts_at, -head.comment_days_before)
-    closes = comments.shifted_by_days(head.starts_at, head.comment_days_after)
-    return opens <= now < closes, now >= closes
+    window = comments.comment_window_of(
+        starts_at=head.starts_at, days_before=head.comment_days_before, days_after=head.comment_days_after
+    )
+    return window.is_open(), window.has_closed()
 
 
 def discussion_response(

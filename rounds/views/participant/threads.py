@@ -11,7 +11,7 @@ carry the reader's CSRF token because they are rendered for the reader; nothing 
 rendered HTML.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.middleware.csrf import get_token
@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rounds.models import AgendaItem, Comment
 from rounds.selectors import discussion as selectors
+from rounds.services import comments
 from strategy_exchange import pages
 from strategy_exchange.fragments import cached_fragment, fragment_key
 from strategy_exchange.pages import Slot
@@ -188,7 +189,7 @@ def reader_parts(
             parts[(BODY, node.pk)] = render("body", context)
         can = Actions(
             reply=node.can_reply,
-            edit=edit_form is None and selectors.reader_can_edit(comment, reader=reader),
+            edit=edit_form is None and comments.comment_can_edit(comment=comment, user=reader),
             delete=access.mode == selectors.FULL and comment.deleted_at is None and (own or access.moderator),
             moderate=access.moderator and comment.deleted_at is None and live,
         )
@@ -213,7 +214,6 @@ class Threads:
     total: int
     number: int
     num_pages: int
-    extra: dict = field(default_factory=dict)
 
 
 def threads_for_reader(
