@@ -14,6 +14,7 @@ from rounds.forms.organiser.organisations import OrganisationForm, OrganisationS
 from rounds.permissions import can_remove_representative, is_organiser
 from rounds.selectors import organiser as selectors
 from rounds.services import organisations as organisation_services
+from strategy_exchange import pages
 from strategy_exchange.errors import DomainError
 
 from .common import form_error, require_organiser
@@ -84,17 +85,14 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rounds/organiser/organisation_form.html", {"form": form, "organisation": organisation})
 
 
-def _page(request: HttpRequest) -> int:
-    value = request.GET.get("seite", "")
-    return int(value) if value.isdigit() and 0 < len(value) < 6 else 1
-
-
 def _detail(request: HttpRequest, organisation: Organisation, *, form=None, status: int = 200) -> HttpResponse:
     context = {
         "organisation": organisation,
         "form": form or RepresentativeForm(),
         "can_remove": can_remove_representative(request.user, organisation),
-        **selectors.organisation_history(organisation=organisation, user=request.user, page=_page(request)),
+        **selectors.organisation_history(
+            organisation=organisation, user=request.user, page=pages.page_number(request.GET.get("seite"))
+        ),
     }
     return render(request, "rounds/organiser/organisation_detail.html", context, status=status)
 
