@@ -1,9 +1,12 @@
 """A series with one round and the people every organiser-page test needs."""
 
+import datetime
 import re
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -97,3 +100,15 @@ def input_value(html: str, field_id: str) -> str | None:
 def fast_passwords(settings):
     """Password hashing is not under test here; a fast hasher keeps the many permission cases quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def organiser_signed_in(client, *, now: datetime.datetime):
+    """The world's organiser signed in, with the clock stopped at ``now`` and the round 30 days ahead."""
+    with time_machine.travel(now, tick=False):
+        world = build_world(
+            starts_at=now + datetime.timedelta(days=30), ends_at=now + datetime.timedelta(days=30, hours=2)
+        )
+        client.force_login(world.organiser)
+        client.world = world
+        yield client

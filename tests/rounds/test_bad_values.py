@@ -17,7 +17,13 @@ from rounds.services.comments import comment_window
 from rounds.services.reminders import series_reminder_days
 from rounds.services.scheduling import next_rounds_propose
 from tests.factories import RoundFactory, SeriesFactory
-from tests.rounds.organiser_world import build_world, fast_passwords, field_error, input_value  # noqa: F401
+from tests.rounds.organiser_world import (  # noqa: F401
+    build_world,
+    fast_passwords,
+    field_error,
+    input_value,
+    organiser_signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +33,8 @@ NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=BERLIN)
 
 @pytest.fixture
 def organiser_client(client):
-    with time_machine.travel(NOW, tick=False):
-        world = build_world(
-            starts_at=NOW + datetime.timedelta(days=30), ends_at=NOW + datetime.timedelta(days=30, hours=2)
-        )
-        client.force_login(world.organiser)
-        client.world = world
-        yield client
+    with organiser_signed_in(client, now=NOW) as signed_in:
+        yield signed_in
 
 
 def test_round_create_time_in_daylight_saving_gap_is_refused_next_to_start_time(organiser_client):

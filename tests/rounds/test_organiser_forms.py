@@ -4,12 +4,17 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from rounds.models import Round
 from tests.factories import OrganisationFactory
-from tests.rounds.organiser_world import build_world, fast_passwords, field_error, input_value  # noqa: F401
+from tests.rounds.organiser_world import (  # noqa: F401
+    build_world,
+    fast_passwords,
+    field_error,
+    input_value,
+    organiser_signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +24,8 @@ NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=BERLIN)
 
 @pytest.fixture
 def organiser_client(client):
-    with time_machine.travel(NOW, tick=False):
-        world = build_world(
-            starts_at=NOW + datetime.timedelta(days=30), ends_at=NOW + datetime.timedelta(days=30, hours=2)
-        )
-        client.force_login(world.organiser)
-        client.world = world
-        yield client
+    with organiser_signed_in(client, now=NOW) as signed_in:
+        yield signed_in
 
 
 def test_round_create_start_in_the_past_is_refused_next_to_date(organiser_client):
