@@ -117,10 +117,6 @@ def discussion_access(*, user: User, round_: Round) -> Access:
     return Access(mode=None, moderator=False, can_post=False)
 
 
-def comment_count(threads: list[CommentView]) -> int:
-    return sum(1 + comment_count(node.replies) for node in threads if node.state != "deleted")
-
-
 def walk(threads: list[CommentView]) -> Iterable[CommentView]:
     """Every comment of the threads, depth first."""
     for node in threads:
