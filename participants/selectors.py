@@ -1,7 +1,10 @@
 """Read queries of the participants app."""
 
 import re
+from functools import cache
 
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from .models import AccountInvitation, MembershipProposal, Organisation, Strategy, User
@@ -65,3 +68,31 @@ def strategies_in_force() -> QuerySet[Strategy]:
     database can filter, sort, count and slice them."""
     newest = Strategy.objects.filter(organisation=OuterRef("organisation")).order_by(*IN_FORCE_FIRST).values("pk")[:1]
     return Strategy.objects.filter(pk=Subquery(newest))
+
+
+@cache
+def _user_statement() -> tuple[list[str], str]:
+    fields = User._meta.concrete_fields
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    table, pk = quote(User._meta.db_table), quote(User._meta.pk.column)
+    sql = f"SELECT {columns} FROM {table} WHERE {pk} = %s"  # noqa: S608  # nosec B608
+    return [field.attname for field in fields], sql
+
+
+def user_of_session(*, user_id) -> User | None:
+    """The signed-in person, read on every request. On PostgreSQL by one statement written out once (psycopg
+    returns each column as the field's Python type); on other databases through the ORM."""
+    try:
+        pk = User._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    using = router.db_for_read(User)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or using != DEFAULT_DB_ALIAS:
+        return User._default_manager.db_manager(using).filter(pk=pk).first()
+    attnames, sql = _user_statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return None if row is None else User.from_db(using, attnames, row)

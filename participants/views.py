@@ -36,7 +36,7 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             _add_domain_error(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="participants.backends.AuthenticationBackend")
             messages.success(request, _("Willkommen! Ihr Konto ist eingerichtet."))
             return redirect("rounds:my_rounds")
     return render(request, "participants/invitation_signup.html", {"form": form, "invitation": invitation})

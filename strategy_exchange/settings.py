@@ -129,8 +129,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "participants.User"
 AUTHENTICATION_BACKENDS = [
+    "participants.backends.AuthenticationBackend",  # allauth's, reading the session's person cheaply
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -290,6 +290,8 @@ else:
         }
     }
 CACHES["default"]["KEY_PREFIX"] = env_str("RELEASE", "")
+# Each process also keeps the fragments it used last in memory, up to this many bytes (0: none).
+FRAGMENT_MEMORY_BYTES = env_int("FRAGMENT_MEMORY_BYTES", 32 * 1024 * 1024)
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

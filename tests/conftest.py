@@ -52,6 +52,9 @@ def _isolated_cache(settings):
     else:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         cache.clear()
+    from strategy_exchange.fragments import fragments_memory_clear
+
+    fragments_memory_clear()  # and what this process keeps of them in memory
 
 
 @pytest.fixture

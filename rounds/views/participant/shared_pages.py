@@ -52,7 +52,7 @@ def _discussion_pieces(*, item: AgendaItem, access: selectors.Access, page: int,
             section.append(pages.part(SECTION, "closed" if window.has_closed() else "not_open"))
     section.append(pages.part(SECTION, "end"))
     # What the readers' own parts need of the threads, without a second copy of their HTML.
-    own = threads.SharedPage([], shared.authors, shared.total, shared.number, shared.num_pages)
+    own = threads.SharedPage([], shared.owners, shared.total, shared.number, shared.num_pages)
     if section_only:
         return SharedDiscussion(pages.encoded(section), own)
     content = [pages.part(DISCUSSION, "intro", context), *section]
@@ -99,7 +99,9 @@ def discussion_response(
     def own() -> pages.Parts:
         if not threads.has_reader_parts(shared.threads, reader=request.user, access=access):
             return {}
-        return threads.reader_parts(shared.threads, request=request, item=load(), access=access)
+        return threads.reader_parts(
+            shared.threads, request=request, round_id=head.round_id, clause_number=head.clause_number, access=access
+        )
 
     return pages.shared_response(request, shared.pieces, own)
 

@@ -11,13 +11,16 @@ carry the reader's CSRF token because they are rendered for the reader; nothing 
 rendered HTML.
 """
 
+import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -37,11 +40,21 @@ BODY, ACTIONS, REPLY = "body", "actions", "reply"
 ACTION_NAMES = ("reply", "edit", "delete", "hide", "unhide", "highlight")
 
 
+class Own(NamedTuple):
+    """What a comment's own parts depend on, as the page was rendered. The page's key holds the thread's
+    version, which every change of a comment bumps: these are as current as the HTML beside them."""
+
+    author_id: int | None
+    created_at: datetime.datetime
+    state: str  # visible | hidden | deleted | internal
+    can_reply: bool
+
+
 class SharedPage(NamedTuple):
     """What is cached: plain strings and tuples, quick to load for every request."""
 
     pieces: pages.Pieces
-    authors: dict[int, int | None]  # comment id -> author id, to find the reader's own comments
+    owners: dict[int, Own]  # comment id -> its author and state, to find and fill in the reader's own comments
     total: int
     number: int
     num_pages: int
@@ -71,21 +84,33 @@ class Actions:
 
 
 def page_url(item: AgendaItem, page: int = 1) -> str:
-    url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
+    return discussion_url(round_id=item.round_id, clause_number=item.clause.number, page=page)
+
+
+def discussion_url(*, round_id: int, clause_number: int, page: int = 1) -> str:
+    url = reverse("rounds:discussion", kwargs={"round_pk": round_id, "number": clause_number})
     return f"{url}?{PAGE_PARAMETER}={page}" if page > 1 else url
 
 
+MARKER = 987654321
+
+
+@lru_cache(maxsize=8)
+def _action_patterns(script_prefix: str) -> dict[str, tuple[str, str]]:
+    """The comment action URLs around a comment id, reversed once per script prefix."""
+    patterns = {}
+    for name in ACTION_NAMES:
+        prefix, suffix = reverse(f"rounds:comment_{name}", kwargs={"pk": MARKER}).split(str(MARKER))
+        patterns[name] = (prefix, suffix)
+    return patterns
+
+
 class Urls:
-    """Every action URL of the comments on a page, from URLs reversed once."""
+    """Every action URL of the comments on a page of a discussion (a round's agenda item, by clause number)."""
 
-    MARKER = 987654321
-
-    def __init__(self, item: AgendaItem, page: int):
-        self.patterns = {}
-        for name in ACTION_NAMES:
-            prefix, suffix = reverse(f"rounds:comment_{name}", kwargs={"pk": self.MARKER}).split(str(self.MARKER))
-            self.patterns[name] = (prefix, suffix)
-        base = page_url(item)
+    def __init__(self, *, round_id: int, clause_number: int, page: int):
+        self.patterns = _action_patterns(get_script_prefix())
+        base = discussion_url(round_id=round_id, clause_number=clause_number)
         self.query = f"{base}?{PAGE_PARAMETER}={page}&" if page > 1 else f"{base}?"
 
     def __call__(self, pk: int) -> dict[str, str]:
@@ -135,10 +160,14 @@ def _render_shared(item: AgendaItem, access: selectors.Access, page: int) -> Sha
     links = {"previous": page_url(item, number - 1) + "#discussion", "next": page_url(item, number + 1) + "#discussion"}
     context = {"thread_page": thread_page, "pages": links}
     pieces: list = [render_to_string(f"{THREADS}#start", context)]
-    _shared_pieces(thread_page.threads, mode=access.mode, urls=Urls(item, number), pieces=pieces, render=_Parts())
+    urls = Urls(round_id=item.round_id, clause_number=item.clause.number, page=number)
+    _shared_pieces(thread_page.threads, mode=access.mode, urls=urls, pieces=pieces, render=_Parts())
     pieces.append(render_to_string(f"{THREADS}#end", context))
-    authors = {node.pk: node.comment.author_id for node in selectors.walk(thread_page.threads)}
-    return SharedPage(pages.joined(pieces), authors, thread_page.total, number, thread_page.num_pages)
+    owners = {
+        node.pk: Own(node.comment.author_id, node.comment.created_at, node.state, node.can_reply)
+        for node in selectors.walk(thread_page.threads)
+    }
+    return SharedPage(pages.joined(pieces), owners, thread_page.total, number, thread_page.num_pages)
 
 
 def shared_page(*, item: AgendaItem, access: selectors.Access, page: int) -> SharedPage:
@@ -154,8 +183,8 @@ def _own_ids(shared: SharedPage, *, reader, access: selectors.Access, forms: Ope
     opened = forms.comment_ids()
     return [
         pk
-        for pk, author_id in shared.authors.items()
-        if access.moderator or pk in opened or (reader_id is not None and author_id == reader_id)
+        for pk, own in shared.owners.items()
+        if access.moderator or pk in opened or (reader_id is not None and own.author_id == reader_id)
     ]
 
 
@@ -164,19 +193,70 @@ def has_reader_parts(shared: SharedPage, *, reader, access: selectors.Access) ->
     return bool(_own_ids(shared, reader=reader, access=access, forms=OpenForms()))
 
 
+class NodeRef(NamedTuple):
+    """The little of a comment that its action links need (no moderation controls: those load the comment)."""
+
+    pk: int
+    state: str
+
+
+def _plain_parts(
+    shared: SharedPage, *, ids: list[int], access: selectors.Access, urls: Urls, csrf_token: str
+) -> pages.Parts | None:
+    """The links of the reader's own comments (edit within the 30 minutes, delete) from what the page knows,
+    without reading the comments again; None where more is needed (moderation, the author's hidden comment)."""
+    if access.moderator or any(shared.owners[pk].state == "hidden" for pk in ids):
+        return None
+    render, now, parts = _Parts(), timezone.now(), {}
+    for pk in ids:
+        own = shared.owners[pk]
+        live = own.state != "deleted"
+        can = Actions(
+            reply=own.can_reply,
+            edit=live and now < own.created_at + comments.EDIT_WINDOW,
+            delete=access.mode == selectors.FULL and live,
+        )
+        if can.edit or can.delete:  # otherwise the shared links are already the reader's
+            context = {"node": NodeRef(pk, own.state), "can": can, "urls": urls(pk), "csrf_token": csrf_token}
+            parts[(ACTIONS, pk)] = render("actions", context)
+    return parts
+
+
 def reader_parts(
-    shared: SharedPage, *, request, item: AgendaItem, access: selectors.Access, forms: OpenForms | None = None
+    shared: SharedPage,
+    *,
+    request,
+    round_id: int,
+    clause_number: int,
+    access: selectors.Access,
+    forms: OpenForms | None = None,
+    item: AgendaItem | None = None,
 ) -> pages.Parts:
-    """The reader's own parts of the page, rendered for them: from the comments as they are now."""
+    """The reader's own parts of the page, rendered for them: from the comments as they are now (``item``:
+    the agenda item, needed for an open reply form)."""
     reader = request.user
-    reader_id = reader.pk if reader.is_authenticated else None
     forms = forms or OpenForms()
     ids = _own_ids(shared, reader=reader, access=access, forms=forms)
     if not ids:
         return {}
+    urls = Urls(round_id=round_id, clause_number=clause_number, page=shared.number)
+    csrf_token = get_token(request)
+    if not forms.comment_ids():
+        plain = _plain_parts(shared, ids=ids, access=access, urls=urls, csrf_token=csrf_token)
+        if plain is not None:
+            return plain
+    return _loaded_parts(
+        ids=ids, reader=reader, access=access, forms=forms, urls=urls, csrf_token=csrf_token, item=item
+    )
+
+
+def _loaded_parts(
+    *, ids: list[int], reader, access: selectors.Access, forms: OpenForms, urls: Urls, csrf_token: str, item
+) -> pages.Parts:
+    """The reader's parts from the comments read again: moderation controls, open forms, hidden comments."""
+    reader_id = reader.pk if reader.is_authenticated else None
     nodes = selectors.comment_views(ids=ids, access=access)
-    render = _Parts()
-    urls, csrf_token, parts = Urls(item, shared.number), get_token(request), {}
+    render, parts = _Parts(), {}
     for node in nodes:
         comment: Comment = node.comment
         own = reader_id is not None and comment.author_id == reader_id
@@ -221,6 +301,14 @@ def threads_for_reader(
 ) -> Threads:
     """The page of threads for this reader: the shared pieces with the reader's own parts put in."""
     shared = shared_page(item=item, access=access, page=page)
-    parts = reader_parts(shared, request=request, item=item, access=access, forms=forms or OpenForms())
+    parts = reader_parts(
+        shared,
+        request=request,
+        round_id=item.round_id,
+        clause_number=item.clause.number,
+        access=access,
+        forms=forms or OpenForms(),
+        item=item,
+    )
     html = pages.fill(shared.pieces, parts)
     return Threads(mark_safe(html), shared.total, shared.number, shared.num_pages)  # noqa: S308 - rendered templates

@@ -1,0 +1,83 @@
+"""Cached fragments: the process's memory of recent ones in front of the shared cache."""
+
+from django.core.cache import cache
+
+from strategy_exchange import fragments
+from strategy_exchange.fragments import _Recent, cached_fragment, fragment_key, fragments_forget
+
+
+def _counting(value):
+    calls = []
+
+    def render():
+        calls.append(1)
+        return value
+
+    return render, calls
+
+
+def test_cached_fragment_renders_once_and_then_answers_from_memory_without_the_shared_cache():
+    key = fragment_key("test", 1)
+    render, calls = _counting("<p>eins</p>")
+
+    first = cached_fragment(key, render, timeout=60)
+    cache.delete(key)  # the shared cache lost it: this process still has it under the same key
+    second = cached_fragment(key, render, timeout=60)
+
+    assert (first, second, len(calls)) == ("<p>eins</p>", "<p>eins</p>", 1)
+
+
+def test_cached_fragment_of_a_new_version_is_rendered_afresh():
+    render_old, _ = _counting("alt")
+    render_new, calls = _counting("neu")
+
+    cached_fragment(fragment_key("test", "version", 1), render_old, timeout=60)
+    value = cached_fragment(fragment_key("test", "version", 2), render_new, timeout=60)
+
+    assert (value, len(calls)) == ("neu", 1)
+
+
+def test_recent_fragments_keep_to_their_size_dropping_the_least_recently_used():
+    recent = _Recent(max_bytes=2000)
+    for number in range(10):
+        recent.put(f"key-{number}", "x" * 300)
+        recent.get("key-0")  # read again and again: stays
+
+    assert recent.size <= 2000
+    assert recent.get("key-0") == "x" * 300
+    assert recent.get("key-1") is None
+    assert recent.get("key-9") == "x" * 300
+
+
+def test_recent_fragments_skip_a_value_too_big_for_them():
+    recent = _Recent(max_bytes=4000)
+
+    recent.put("big", "x" * 2000)
+
+    assert (recent.get("big"), recent.size) == (None, 0)
+
+
+def test_fragments_forget_empties_the_memory_too():
+    key = fragment_key("test", "forget")
+    cached_fragment(key, lambda: "vorher", timeout=60)
+
+    fragments_forget()
+    render, calls = _counting("nachher")
+
+    assert (cached_fragment(key, render, timeout=60), len(calls)) == ("nachher", 1)
+
+
+def test_cached_fragment_with_shared_cache_down_renders_and_remembers(monkeypatch):
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Redis down")
+
+        set = get
+
+    monkeypatch.setattr(fragments, "cache", Down())
+    key = fragment_key("test", "down")
+    render, calls = _counting("gerendert")
+
+    values = [cached_fragment(key, render, timeout=60) for _ in range(3)]
+
+    assert (values, len(calls)) == (["gerendert"] * 3, 1)
