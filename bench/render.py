@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from bench.queries import logged_in_client
+from strategy_exchange.fragments import fragments_memory_clear
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,15 @@ class ColdRender:
 
 
 def cold_render_measure(*, path: str, user_id: int | None, renders: int = 5) -> ColdRender:
-    """``renders`` requests through Django's test client, each after ``cache.clear()``; one request before
-    them loads the code and templates of the page into the process, as a worker that has served before."""
+    """``renders`` requests through Django's test client, each after ``cache.clear()`` and with nothing in the
+    process's memory of fragments; one request before them loads the code and templates of the page into
+    the process, as a worker that has served before."""
     client = logged_in_client(user_id=user_id)
     response = client.get(path)
     timings = []
     for _ in range(renders):
         cache.clear()
+        fragments_memory_clear()
         started = time.perf_counter()
         response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
