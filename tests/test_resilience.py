@@ -235,11 +235,27 @@ def test_healthz_reports_the_cache_down_and_stays_200(client, cache_redis):
 
     assert (before.status_code, before.json()) == (
         200,
-        {"status": "ok", "database": "ok", "cache": "ok", "broker": "eager"},
+        {
+            "status": "ok",
+            "database": "ok",
+            "cache": "ok",
+            "broker": "eager",
+            "worker": "eager",
+            "worker_heartbeat": None,
+            "smtp": "unused",
+        },
     )
     assert (after.status_code, after.json()) == (
         200,
-        {"status": "ok", "database": "ok", "cache": "down", "broker": "eager"},
+        {
+            "status": "ok",
+            "database": "ok",
+            "cache": "down",
+            "broker": "eager",
+            "worker": "eager",
+            "worker_heartbeat": None,
+            "smtp": "unused",
+        },
     )
 
 
@@ -248,7 +264,15 @@ def test_healthz_answers_503_when_the_database_is_down(client):
         response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": "down", "cache": "ok", "broker": "eager"}
+    assert response.json() == {
+        "status": "down",
+        "database": "down",
+        "cache": "ok",
+        "broker": "eager",
+        "worker": "down",
+        "worker_heartbeat": None,
+        "smtp": "unused",
+    }
 
 
 # The broker down --------------------------------------------------------------------------------------
