@@ -100,7 +100,7 @@ class RecordingHandler:
         with self.lock:
             messages = list(self.messages)
         return Counter(
-            (address, str(message_from_bytes(content, policy=policy.default)["Subject"]))
+            (address, str(message_from_bytes(content, policy=policy.default)["Subject"]).strip())
             for rcpt_tos, content in messages
             for address in rcpt_tos
         )

@@ -240,7 +240,7 @@ def test_stuck_delivery_warns_while_no_worker_runs_and_clears_once_it_does(
 
     invitations_enqueue(invitation_ids=[i.pk for i in fresh])
     _reminders(handler, invitations)
-    warned = wait_until(lambda: "Nachrichten warten seit mehr als" in client.get(page).content.decode(), timeout=10)
+    warned = wait_until(lambda: "10 Nachrichten warten seit mehr als" in client.get(page).content.decode(), timeout=10)
     waiting = client.get(page).content.decode()
 
     start_worker(broker_url)
