@@ -4,6 +4,7 @@ import datetime
 import secrets
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -225,7 +226,31 @@ def membership_change_sent(message: OutboxMessage) -> None:
     MembershipChange.objects.filter(pk=message.object_id, notified_at__isnull=True).update(notified_at=timezone.now())
 
 
+def account_invitation_notify(*, invitation: AccountInvitation) -> bool:
+    """Store the email with the sign-up link of a pending account (once per account invitation)."""
+    scope = f"organisation:{invitation.organisation_id}" if invitation.organisation_id else ""
+    return outbox_put(kind="account_invitation", object_id=invitation.pk, scope=scope) is not None
+
+
+def account_invitation_render(message: OutboxMessage):
+    """The sign-up link, while the account is not set up yet."""
+    invitation = (
+        AccountInvitation.objects.select_related("user", "organisation", "invited_by")
+        .filter(pk=message.object_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not invitation.user.is_active:
+        return None
+    path = reverse("participants:invitation_signup", kwargs={"token": invitation.token})
+    return build_email(
+        template_prefix="emails/account_invitation",
+        context={"invitation": invitation, "recipient": invitation.user, "signup_url": f"{settings.SITE_URL}{path}"},
+        to=[invitation.user.email],
+    )
+
+
 def outbox_kinds_register() -> None:
     """The messages of this app, for the outbox (called when the app is ready)."""
+    outbox_kind_register("account_invitation", render=account_invitation_render)
     outbox_kind_register("membership_proposal", render=membership_proposal_render, sent=membership_proposal_sent)
     outbox_kind_register("membership_removed", render=membership_change_render, sent=membership_change_sent)

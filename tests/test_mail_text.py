@@ -15,6 +15,7 @@ from participants.services import membership_end, membership_propose
 from rounds.models import FollowUpReport, Invitation, ReminderDelivery, Round
 from rounds.services import comments
 from rounds.services.delivery import invitations_enqueue, round_calendar_changed
+from rounds.services.organisations import representative_add
 from rounds.services.reminders import organisers_nudge_due
 from rounds.services.report_delivery import report_notify
 from rounds.services.rounds import round_cancel
@@ -143,6 +144,12 @@ def test_every_other_kind_keeps_names_as_typed(roles, django_capture_on_commit_c
         capture,
         lambda: membership_propose(
             organisation=other, user=newcomer, role=Membership.Role.REPRESENTATIVE, proposed_by=None
+        ),
+    )
+    messages["account_invitation"] = sent(
+        capture,
+        lambda: representative_add(
+            organisation=other, email="konto@example.org", full_name=f"Kim {TRICKY}", role="contact", invited_by=None
         ),
     )
     membership = MembershipFactory(user=newcomer, organisation=other)

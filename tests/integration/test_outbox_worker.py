@@ -14,6 +14,7 @@ from participants.services import membership_end, membership_propose
 from rounds.models import FollowUpReport, Invitation, Round
 from rounds.services.comments import comment_reply_notify
 from rounds.services.delivery import invitations_enqueue, round_calendar_changed
+from rounds.services.organisations import representative_add
 from rounds.services.reminders import organisers_nudge_due, reminders_queue_due
 from rounds.services.report_delivery import report_notify
 from rounds.services.rounds import round_cancel
@@ -48,6 +49,7 @@ PREFIXES = {
     "Aktualisierung fällig:": "strategy_update",
     "Bitte bestätigen:": "membership_proposal",
     "Sie vertreten": "membership_removed",
+    "Einladung in den Strategie-Austausch": "account_invitation",
 }
 
 
@@ -136,6 +138,9 @@ def outbox_world(*, reminders: int, parent_item=None) -> Counter:
     membership_propose(organisation=jena, user=newcomer, role=Membership.Role.REPRESENTATIVE, proposed_by=None)
     leaving = MembershipFactory(user=UserFactory(email="geht@example.org"), organisation=jena)
     membership_end(membership=leaving, ended_by=None)
+    representative_add(
+        organisation=jena, email="konto@example.org", full_name="Kim Konto", role="representative", invited_by=None
+    )
     people("jena", 2, organisation=jena)
     StrategyFactory(organisation=jena, adopted_on=datetime.date(2021, 3, 1), update_cycle_months=24)
     strategy_update_reminders_send(today=datetime.date(2026, 1, 10))
@@ -151,6 +156,7 @@ def outbox_world(*, reminders: int, parent_item=None) -> Counter:
             ("jena1@example.org", "strategy_update"): 1,
             ("neu@example.org", "membership_proposal"): 1,
             ("geht@example.org", "membership_removed"): 1,
+            ("konto@example.org", "account_invitation"): 1,
         }
     )
 
