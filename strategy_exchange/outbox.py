@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 State = OutboxMessage.State
 WAITING = [State.QUEUED, State.SENDING]
+# A message is due this much before its next attempt: the clocks of web and worker may differ by a little.
+CLOCK_TOLERANCE = datetime.timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ def outbox_deliver(*, message_id: int) -> Attempt:
     due yet) is left alone: a duplicate task sends nothing. An error that is not about sending (a bug in a
     renderer) marks the row failed and is raised."""
     now = timezone.now()
-    claimed = OutboxMessage.objects.filter(pk=message_id, state=State.QUEUED, next_attempt_at__lte=now).update(
+    due = now + CLOCK_TOLERANCE
+    claimed = OutboxMessage.objects.filter(pk=message_id, state=State.QUEUED, next_attempt_at__lte=due).update(
         state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not claimed:

@@ -73,7 +73,8 @@ def test_outbox_temporary_failure_is_retried_after_its_backoff(draft, failing, s
 
     with time_machine.travel(now, tick=False):
         first = outbox_deliver(message_id=message.pk)
-    early = outbox_deliver(message_id=message.pk)
+    with time_machine.travel(now + datetime.timedelta(seconds=20), tick=False):
+        early = outbox_deliver(message_id=message.pk)
     with time_machine.travel(now + datetime.timedelta(seconds=30), tick=False):
         second = outbox_deliver(message_id=message.pk)
     with time_machine.travel(now + datetime.timedelta(seconds=90), tick=False):
