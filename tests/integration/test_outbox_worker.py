@@ -242,7 +242,7 @@ def test_every_kind_of_outbox_message_survives_a_broker_restart(private_redis, s
     assert_every_kind_once(handler, expected)
 
 
-def _reminders(handler, invitations) -> None:
+def _reminders(invitations) -> None:
     assert reminders_queue_due() == len(invitations)
 
 
@@ -258,7 +258,7 @@ def test_stuck_delivery_warns_while_no_worker_runs_and_clears_once_it_does(
     page = reverse("orga:round_detail", kwargs={"pk": round_.pk})
 
     invitations_enqueue(invitation_ids=[i.pk for i in fresh])
-    _reminders(handler, invitations)
+    _reminders(invitations)
     warned = wait_until(lambda: "10 Nachrichten warten seit mehr als" in client.get(page).content.decode(), timeout=10)
     waiting = client.get(page).content.decode()
 
