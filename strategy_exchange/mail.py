@@ -45,9 +45,10 @@ class Email(EmailMultiAlternatives):
         return attachment
 
 
-def calendar_parts(*, ics: bytes, method: str) -> tuple[tuple[bytes, str], tuple[str, bytes, str]]:
+def calendar_parts(*, ics: bytes, method: str) -> tuple[tuple[str, str], tuple[str, bytes, str]]:
     """The alternative part and the attachment of an iCalendar object with ``method`` (REQUEST or CANCEL)."""
-    return (ics, f"text/calendar; method={method}; charset=UTF-8"), (CALENDAR_FILENAME, ics, "application/ics")
+    alternative = (ics.decode("utf-8"), f"text/calendar; method={method}; charset=UTF-8")
+    return alternative, (CALENDAR_FILENAME, ics, "application/ics")
 
 
 def build_email(
