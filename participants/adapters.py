@@ -1,13 +1,17 @@
 import ipaddress
+from contextlib import suppress
 from functools import lru_cache
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from strategy_exchange.limits import EMAIL_MAX_LENGTH
+from strategy_exchange.mail import Email, render_subject, render_text
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -74,3 +78,21 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def render_mail(self, template_prefix: str, email, context: dict, headers: dict | None = None) -> Email:
+        """allauth's own mails (password reset, address verification) are sent at once, as allauth does, but
+        rendered like every other email: subject and text without HTML escaping, the same sender."""
+        to = [email] if isinstance(email, str) else list(email)
+        subject = self.format_email_subject(render_subject(f"{template_prefix}_subject.txt", context))
+        message = Email(
+            subject,
+            render_text(f"{template_prefix}_message.txt", context).strip(),
+            self.get_from_email(),
+            to,
+            headers=headers,
+        )
+        with suppress(TemplateDoesNotExist):
+            message.attach_alternative(
+                render_to_string(f"{template_prefix}_message.html", context).strip(), "text/html"
+            )
+        return message

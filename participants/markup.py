@@ -3,6 +3,7 @@
 Comments store the result with the row when they are written (``Comment.body_html``); short texts such as
 key findings are rendered inside the cached fragments that show them."""
 
+import html
 import threading
 
 import markdown
@@ -70,5 +71,6 @@ def render_markdown(text: str | None) -> SafeString:
 
 
 def plain_text(text: str | None) -> str:
-    """Markdown reduced to its text, for emails and exports."""
-    return nh3.clean(markdown.markdown(text or ""), tags=set()).strip()
+    """Markdown reduced to its text, for emails and exports: plain characters, not HTML entities (a template or
+    the iCalendar library escapes them where the output needs it)."""
+    return html.unescape(nh3.clean(markdown.markdown(text or ""), tags=set())).strip()

@@ -4,6 +4,7 @@ import datetime
 import secrets
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strategy_exchange.celery import enqueue
 from strategy_exchange.errors import DomainError
 from strategy_exchange.mail import build_email
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_kind_register, outbox_put
 
 from . import permissions
 from .models import AccountInvitation, Membership, MembershipChange, MembershipProposal, Organisation, Strategy, User
@@ -147,35 +149,29 @@ def membership_propose(
         proposed_by=proposed_by,
         expires_at=timezone.now() + datetime.timedelta(days=PROPOSAL_VALID_DAYS),
     )
-    from .tasks import send_membership_proposal_email
-
-    transaction.on_commit(lambda: enqueue(send_membership_proposal_email, proposal.pk))
+    outbox_put(kind="membership_proposal", object_id=proposal.pk, scope=f"organisation:{organisation.pk}")
     return proposal
 
 
-def membership_proposal_notify(*, proposal_id: int) -> bool:
-    """Send the person the link to confirm or decline, at most once."""
+def membership_proposal_render(message: OutboxMessage):
+    """The link to confirm or decline, while the proposal is open."""
     proposal = (
-        MembershipProposal.objects.select_related("user", "organisation", "proposed_by").filter(pk=proposal_id).first()
+        MembershipProposal.objects.select_related("user", "organisation", "proposed_by")
+        .filter(pk=message.object_id)
+        .first()
     )
     if proposal is None or not proposal.is_open:
-        return False
-    if not MembershipProposal.objects.filter(pk=proposal_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    ):
-        return False
+        return None
     path = reverse("participants:membership_proposal", kwargs={"token": proposal.token})
-    message = build_email(
+    return build_email(
         template_prefix="emails/membership_proposal",
         context={"proposal": proposal, "recipient": proposal.user, "confirm_path": path},
         to=[proposal.user.email],
     )
-    try:
-        message.send()
-    except Exception:
-        MembershipProposal.objects.filter(pk=proposal_id).update(notified_at=None)
-        raise
-    return True
+
+
+def membership_proposal_sent(message: OutboxMessage) -> None:
+    MembershipProposal.objects.filter(pk=message.object_id, notified_at__isnull=True).update(notified_at=timezone.now())
 
 
 def _answer(*, proposal: MembershipProposal, user: User, **values) -> None:
@@ -210,27 +206,51 @@ def membership_end(*, membership: Membership, ended_by: User | None) -> Membersh
         changed_by=ended_by,
     )
     membership.delete()
-    from .tasks import send_membership_change_email
-
-    transaction.on_commit(lambda: enqueue(send_membership_change_email, change.pk))
+    outbox_put(kind="membership_removed", object_id=change.pk, scope=f"organisation:{change.organisation_id}")
     return change
 
 
-def membership_change_notify(*, change_id: int) -> bool:
-    """Tell the person that their membership ended, at most once."""
-    change = MembershipChange.objects.select_related("user", "organisation").filter(pk=change_id).first()
+def membership_change_render(message: OutboxMessage):
+    """Tell the person that their membership ended."""
+    change = MembershipChange.objects.select_related("user", "organisation").filter(pk=message.object_id).first()
     if change is None or change.user is None or change.organisation is None:
-        return False
-    if not MembershipChange.objects.filter(pk=change_id, notified_at__isnull=True).update(notified_at=timezone.now()):
-        return False
-    message = build_email(
+        return None
+    return build_email(
         template_prefix="emails/membership_removed",
         context={"change": change, "recipient": change.user},
         to=[change.user.email],
     )
-    try:
-        message.send()
-    except Exception:
-        MembershipChange.objects.filter(pk=change_id).update(notified_at=None)
-        raise
-    return True
+
+
+def membership_change_sent(message: OutboxMessage) -> None:
+    MembershipChange.objects.filter(pk=message.object_id, notified_at__isnull=True).update(notified_at=timezone.now())
+
+
+def account_invitation_notify(*, invitation: AccountInvitation) -> bool:
+    """Store the email with the sign-up link of a pending account (once per account invitation)."""
+    scope = f"organisation:{invitation.organisation_id}" if invitation.organisation_id else ""
+    return outbox_put(kind="account_invitation", object_id=invitation.pk, scope=scope) is not None
+
+
+def account_invitation_render(message: OutboxMessage):
+    """The sign-up link, while the account is not set up yet."""
+    invitation = (
+        AccountInvitation.objects.select_related("user", "organisation", "invited_by")
+        .filter(pk=message.object_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not invitation.user.is_active:
+        return None
+    path = reverse("participants:invitation_signup", kwargs={"token": invitation.token})
+    return build_email(
+        template_prefix="emails/account_invitation",
+        context={"invitation": invitation, "recipient": invitation.user, "signup_url": f"{settings.SITE_URL}{path}"},
+        to=[invitation.user.email],
+    )
+
+
+def outbox_kinds_register() -> None:
+    """The messages of this app, for the outbox (called when the app is ready)."""
+    outbox_kind_register("account_invitation", render=account_invitation_render)
+    outbox_kind_register("membership_proposal", render=membership_proposal_render, sent=membership_proposal_sent)
+    outbox_kind_register("membership_removed", render=membership_change_render, sent=membership_change_sent)

@@ -8,5 +8,7 @@ class RoundsConfig(AppConfig):
 
     def ready(self) -> None:
         from rounds import freshness
+        from rounds.services import messages
 
         freshness.connect()
+        messages.outbox_kinds_register()

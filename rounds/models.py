@@ -212,6 +212,8 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     queued_at = models.DateTimeField(_("eingereiht am"), null=True, blank=True)
+    # When the message now on its way was first queued (kept through claims, retries and sweeps).
+    waiting_since = models.DateTimeField(_("wartet seit"), null=True, blank=True)
     sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
     responded_at = models.DateTimeField(_("geantwortet am"), null=True, blank=True)
     attended_at = models.DateTimeField(_("teilgenommen"), null=True, blank=True)

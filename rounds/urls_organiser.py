@@ -21,6 +21,7 @@ urlpatterns = [
     path("reihen/<slug:slug>/runden/neu/", rounds.round_create, name="round_create"),
     # rounds and their workflow
     path(round_, rounds.round_detail, name="round_detail"),
+    path(f"{round_}versand/", rounds.round_delivery_status, name="round_delivery_status"),
     path(f"{round_}bearbeiten/", rounds.round_edit, name="round_edit"),
     path(f"{round_}verschieben/", rounds.round_reschedule, name="round_reschedule"),
     path(f"{round_}absagen/", rounds.round_cancel, name="round_cancel"),

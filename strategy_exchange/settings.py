@@ -107,7 +107,15 @@ TEMPLATES = [
                 "rounds.context_processors.nav",
             ],
         },
-    }
+    },
+    {
+        # Subjects and plain-text parts of emails: the same templates, rendered without HTML escaping.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Database: SQLite file under var/ unless DATABASE_URL says otherwise.
@@ -258,13 +266,19 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Invitation delivery: attempts per send, exponential backoff, and when the sweep takes over.
+# Delivery of every outgoing message (strategy_exchange.outbox, and invitations in rounds.services.delivery):
+# attempts per message, exponential backoff, and when the sweep takes over.
 DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_RETRY_BASE_SECONDS = env_int("DELIVERY_RETRY_BASE_SECONDS", 30)
 DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
 DELIVERY_STUCK_QUEUED_SECONDS = env_int("DELIVERY_STUCK_QUEUED_SECONDS", 5 * 60)
 DELIVERY_STUCK_SENDING_SECONDS = env_int("DELIVERY_STUCK_SENDING_SECONDS", 15 * 60)
 REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Organisers are warned about messages waiting longer than this; workers write a heartbeat this often, and
+# one older than the stale limit counts as "no worker running".
+DELIVERY_WAITING_WARNING_SECONDS = env_int("DELIVERY_WAITING_WARNING_SECONDS", 5 * 60)
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 120)
 
 # Rendered fragments are cached under the versions of the rows they show (strategy_exchange.fragments);
 # RELEASE (e.g. the deployed version) keeps a new release from serving HTML that an older one cached.

@@ -28,6 +28,20 @@ def _eager_celery(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _every_email_checked(settings):
+    """Every email a test sends is checked afterwards (tests/mailcheck.py): plain text without HTML entities,
+    and invitations, updates and cancellations with their calendar inside multipart/alternative."""
+    from django.core import mail
+
+    from tests.mailcheck import problems
+
+    yield
+    for message in getattr(mail, "outbox", []):
+        found = problems(message.message().as_bytes())
+        assert not found, f"{message.subject!r} to {message.to}: {found}"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Hashing every factory user's password with PBKDF2 costs seconds per test; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -117,3 +117,33 @@ def test_admin_saves_an_invitation_whose_person_deleted_their_account(superuser_
     assert (kept.user, kept.rsvp, kept.attended_at is not None) == (None, "accepted", True)
     assert not new.is_valid()
     assert "user" in new.errors
+
+
+def test_admin_outbox_lists_messages_and_sends_failed_ones_again(superuser_client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from strategy_exchange.models import OutboxMessage
+
+    organiser = factories.UserFactory(email="orga@example.org")
+    round_ = factories.RoundFactory(series=factories.SeriesFactory(organisers=[organiser]))
+    message = OutboxMessage.objects.create(
+        kind="round_proposal",
+        key=f"round_proposal:{round_.pk}",
+        object_id=round_.pk,
+        state=OutboxMessage.State.FAILED,
+        attempts=8,
+        next_attempt_at=round_.starts_at,
+        last_error="Nicht zustellbar: 550 5.1.1 User unknown",
+    )
+
+    listing = superuser_client.get(_url("strategy_exchange.outboxmessage", "changelist"))
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(
+            _url("strategy_exchange.outboxmessage", "changelist"),
+            {"action": "retry", "_selected_action": [message.pk]},
+        )
+
+    message.refresh_from_db()
+    assert "Nicht zustellbar: 550 5.1.1 User unknown" in listing.content.decode()
+    assert (message.state, message.attempts) == (OutboxMessage.State.SENT, 1)
+    assert [m.to for m in mail.outbox] == [["orga@example.org"]]

@@ -29,11 +29,12 @@ from django.utils import timezone
 
 from rounds.models import Comment, FollowUpReport, Invitation, ReportDelivery, Round
 from rounds.services.delivery import deliveries_sweep, invitations_enqueue
-from rounds.services.report_delivery import report_deliveries_sweep
 from rounds.services.reports import report_publish
 from rounds.tasks.delivery import send_invitations
 from strategy_exchange.celery import app as celery_app
 from strategy_exchange.celery import enqueue
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_sweep
 from tests.conftest import require
 from tests.factories import (
     PASSWORD,
@@ -234,11 +235,27 @@ def test_healthz_reports_the_cache_down_and_stays_200(client, cache_redis):
 
     assert (before.status_code, before.json()) == (
         200,
-        {"status": "ok", "database": "ok", "cache": "ok", "broker": "eager"},
+        {
+            "status": "ok",
+            "database": "ok",
+            "cache": "ok",
+            "broker": "eager",
+            "worker": "eager",
+            "worker_heartbeat": None,
+            "smtp": "unused",
+        },
     )
     assert (after.status_code, after.json()) == (
         200,
-        {"status": "ok", "database": "ok", "cache": "down", "broker": "eager"},
+        {
+            "status": "ok",
+            "database": "ok",
+            "cache": "down",
+            "broker": "eager",
+            "worker": "eager",
+            "worker_heartbeat": None,
+            "smtp": "unused",
+        },
     )
 
 
@@ -247,7 +264,15 @@ def test_healthz_answers_503_when_the_database_is_down(client):
         response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": "down", "cache": "ok", "broker": "eager"}
+    assert response.json() == {
+        "status": "down",
+        "database": "down",
+        "cache": "ok",
+        "broker": "eager",
+        "worker": "down",
+        "worker_heartbeat": None,
+        "smtp": "unused",
+    }
 
 
 # The broker down --------------------------------------------------------------------------------------
@@ -298,6 +323,13 @@ def test_writes_that_enqueue_succeed_with_the_broker_down(
     assert Comment.objects.filter(body="Antwort", parent=parent).exists()
     assert roles.invitation.delivery == Invitation.Delivery.QUEUED
     assert mail.outbox == []
+    # The reply notification waits in the outbox for the sweep instead of being lost.
+    notification = OutboxMessage.objects.get(kind="comment_reply")
+    assert (notification.object_id, notification.state) == (reply_comment_pk(parent), OutboxMessage.State.QUEUED)
+
+
+def reply_comment_pk(parent: Comment) -> int:
+    return Comment.objects.get(parent=parent).pk
 
 
 def test_invitations_left_queued_by_a_broker_outage_are_sent_by_the_sweep(
@@ -352,8 +384,8 @@ def test_a_report_published_with_the_broker_down_is_announced_by_the_sweep(
     use_broker(django_settings.CELERY_BROKER_URL, eager=True)
     later = timezone.now() + datetime.timedelta(seconds=settings.DELIVERY_STUCK_QUEUED_SECONDS + 60)
     with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
-        swept = report_deliveries_sweep()
+        swept = outbox_sweep()
 
     assert deliveries == [(roles.invited.pk, None)]
-    assert swept == 1
+    assert swept["outbox_requeued"] == 1
     assert [message.to for message in mail.outbox] == [[roles.invited.email]]

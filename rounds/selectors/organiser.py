@@ -12,6 +12,7 @@ from clauses.models import Clause, Position
 from participants.models import Membership, Organisation, User
 from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
 from rounds.permissions import managed_series
+from rounds.selectors.delivery import rounds_delivery_status
 
 S = Round.Status
 D = Invitation.Delivery
@@ -79,7 +80,11 @@ def dashboard(*, user: User) -> dict:
     )
     upcoming = [r for r in rounds if r.starts_at >= now]
     tasks = [task for task in (_task_for(r, now) for r in rounds) if task]
-    return {"series_list": list(series), "upcoming": upcoming, "tasks": tasks}
+    statuses = rounds_delivery_status([r.pk for r in rounds], now=now)
+    for round_ in rounds:
+        round_.delivery = statuses[round_.pk]
+    waiting = [r for r in rounds if r.delivery.waiting_long or r.delivery.failed]
+    return {"series_list": list(series), "upcoming": upcoming, "tasks": tasks, "delivery_problems": waiting}
 
 
 class Participant(NamedTuple):

@@ -19,6 +19,8 @@ from rounds.models import AgendaItem, Comment, Round
 from strategy_exchange.errors import DomainError
 from strategy_exchange.limits import COMMENT_MAX_LENGTH
 from strategy_exchange.mail import build_email
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_put
 
 EDIT_WINDOW = datetime.timedelta(minutes=30)
 ANONYMISED_ATTRIBUTION = "eine teilnehmende Organisation"
@@ -135,19 +137,17 @@ def comment_post(
             raise DomainError(_("Der Beitrag, auf den Sie antworten, gehört zu einer anderen Klausel."))
         if parent.deleted_at is not None:
             raise DomainError(_("Auf einen gelöschten Beitrag kann nicht geantwortet werden."))
-    comment = Comment.objects.create(
-        agenda_item=agenda_item,
-        author=author,
-        organisation=_organisation_for(user=author, round_=round_),
-        parent=parent,
-        body=body,
-        confidentiality=confidentiality,
-    )
-    if parent is not None and parent.author_id and parent.author_id != author.pk:
-        from rounds.tasks.notifications import send_comment_reply_email
-        from strategy_exchange.celery import enqueue
-
-        transaction.on_commit(lambda: enqueue(send_comment_reply_email, comment.pk))
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            agenda_item=agenda_item,
+            author=author,
+            organisation=_organisation_for(user=author, round_=round_),
+            parent=parent,
+            body=body,
+            confidentiality=confidentiality,
+        )
+        if parent is not None and parent.author_id and parent.author_id != author.pk:
+            comment_reply_notify(comment_id=comment.pk)
     return comment
 
 
@@ -232,8 +232,8 @@ def comment_highlight(*, comment: Comment, user: User, highlighted: bool) -> Com
     return comment
 
 
-def comment_reply_notify(*, comment_id: int) -> bool:
-    """Email the parent's author about a reply, exactly once (claimed by a guarded update)."""
+def _reply_to_notify(comment_id: int) -> Comment | None:
+    """The reply whose parent's author should hear about it, or None."""
     comment = (
         Comment.objects.select_related(
             "author", "organisation", "parent__author", "agenda_item__clause", "agenda_item__round__series"
@@ -242,18 +242,37 @@ def comment_reply_notify(*, comment_id: int) -> bool:
         .first()
     )
     if comment is None or comment.parent is None or comment.deleted_at is not None:
-        return False
+        return None
     recipient = comment.parent.author
     if recipient is None or not recipient.is_active or recipient.pk == comment.author_id:
+        return None
+    return comment
+
+
+def comment_reply_notify(*, comment_id: int) -> bool:
+    """Store the email to the parent's author about a reply in the outbox, exactly once (a guarded update)."""
+    comment = _reply_to_notify(comment_id)
+    if comment is None:
         return False
-    claimed = Comment.objects.filter(pk=comment_id, reply_notified_at__isnull=True).update(
-        reply_notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
+    with transaction.atomic():
+        claimed = Comment.objects.filter(pk=comment_id, reply_notified_at__isnull=True).update(
+            reply_notified_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        outbox_put(kind="comment_reply", object_id=comment_id, scope=f"round:{comment.agenda_item.round_id}")
+    return True
+
+
+def comment_reply_render(message: OutboxMessage):
+    """The reply notification, unless the reply was deleted meanwhile."""
+    comment = _reply_to_notify(message.object_id)
+    if comment is None:
+        return None
+    recipient = comment.parent.author
     round_ = comment.agenda_item.round
     path = reverse("rounds:discussion", kwargs={"round_pk": round_.pk, "number": comment.agenda_item.clause.number})
-    message = build_email(
+    return build_email(
         template_prefix="emails/comment_reply",
         context={
             "comment": comment,
@@ -265,10 +284,3 @@ def comment_reply_notify(*, comment_id: int) -> bool:
         },
         to=[recipient.email],
     )
-    try:
-        message.send()
-    except Exception:
-        # Release the claim so that a retry can send it; nothing was delivered.
-        Comment.objects.filter(pk=comment_id).update(reply_notified_at=None)
-        raise
-    return True

@@ -33,8 +33,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from rounds.models import Invitation, Round
-from rounds.services.delivery_errors import classify_send_error, connection_lost
 from rounds.services.invitation_mail import KIND_WITHDRAWN, invitation_message, message_kind, round_email_context
+from strategy_exchange.outbox import retry_countdown
+from strategy_exchange.send_errors import classify_send_error, connection_lost
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +51,6 @@ class DeliveryDeferred(Exception):
         super().__init__(reason)
         self.reason = reason
         self.countdown = countdown
-
-
-def retry_countdown(*, attempts: int) -> int:
-    """Exponential backoff: base, 2×base, 4×base … capped."""
-    base = settings.DELIVERY_RETRY_BASE_SECONDS
-    return int(min(base * 2 ** max(attempts - 1, 0), settings.DELIVERY_RETRY_MAX_SECONDS))
 
 
 def _publish(batches: list[list[int]]) -> None:
@@ -98,7 +93,13 @@ def _transition(queryset: QuerySet[Invitation], **values) -> list[tuple[int, int
 
 
 def _queued_values(now: datetime.datetime) -> dict:
-    return {"delivery": Invitation.Delivery.QUEUED, "queued_at": now, "delivery_error": "", "delivery_attempts": 0}
+    return {
+        "delivery": Invitation.Delivery.QUEUED,
+        "queued_at": now,
+        "waiting_since": now,
+        "delivery_error": "",
+        "delivery_attempts": 0,
+    }
 
 
 def invitations_enqueue(*, invitation_ids: Iterable[int]) -> int:

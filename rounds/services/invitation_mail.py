@@ -1,16 +1,16 @@
 """The invitation email in its three forms: invitation, changed date (update) and cancellation."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from rounds.calendar import METHOD_CANCEL, METHOD_REQUEST, RoundCalendar, invitation_ics_attachment, round_agenda
+from rounds.calendar import METHOD_CANCEL, METHOD_REQUEST, RoundCalendar, invitation_ics, round_agenda
 from rounds.models import Invitation, Round
-from strategy_exchange.mail import build_email
+from rounds.services.rsvp_links import rsvp_url
+from strategy_exchange.mail import TEXT_ENGINE, Email, build_email
 
 KIND_INVITATION = "invitation"
 KIND_UPDATE = "update"
@@ -47,17 +47,19 @@ def signup_url(*, user) -> str | None:
 
 class RenderedOnce:
     """A template that reads only the round's part of the context, rendered when first shown and then reused
-    (per language) by every message it goes into: ``{{ round_details_txt }}`` instead of an include."""
+    (per language) by every message it goes into: ``{{ round_details_txt }}`` instead of an include. Plain-text
+    parts use the text engine (``using``), which does not escape HTML."""
 
-    def __init__(self, template_name: str, context: dict) -> None:
+    def __init__(self, template_name: str, context: dict, *, using: str | None = None) -> None:
         self.template_name = template_name
         self.context = context
+        self.using = using
         self._rendered: dict[str | None, SafeString] = {}
 
     def __html__(self) -> SafeString:
         language = get_language()
         if language not in self._rendered:
-            self._rendered[language] = render_to_string(self.template_name, self.context)
+            self._rendered[language] = SafeString(render_to_string(self.template_name, self.context, using=self.using))
         return self._rendered[language]
 
     __str__ = __html__
@@ -77,7 +79,7 @@ def round_email_context(*, round_: Round) -> dict:
     }
     return {
         **context,
-        "round_details_txt": RenderedOnce("emails/includes/round_details.txt", context),
+        "round_details_txt": RenderedOnce("emails/includes/round_details.txt", context, using=TEXT_ENGINE),
         "round_details_html": RenderedOnce("emails/includes/round_details.html", context),
         "round_calendar": RoundCalendar(round_=round_, agenda_items=agenda_items),
     }
@@ -86,8 +88,6 @@ def round_email_context(*, round_: Round) -> dict:
 def invitation_context(*, invitation: Invitation, round_context: dict | None = None) -> dict:
     """The invitee's context; ``round_context`` (from :func:`round_email_context` for the invitation's round)
     saves the agenda query when many invitations of one round are rendered."""
-    from rounds.services import rsvp  # here: rsvp imports delivery, which imports this module
-
     accepted = invitation.rsvp == Invitation.Rsvp.ACCEPTED
     return {
         **(round_context if round_context is not None else round_email_context(round_=invitation.round)),
@@ -97,33 +97,31 @@ def invitation_context(*, invitation: Invitation, round_context: dict | None = N
         "accepted": accepted,
         "declined": invitation.rsvp == Invitation.Rsvp.DECLINED,
         "online_link": invitation.round.online_link if accepted else "",
-        "accept_url": rsvp.rsvp_url(invitation=invitation, answer="accept"),
-        "decline_url": rsvp.rsvp_url(invitation=invitation, answer="decline"),
+        "accept_url": rsvp_url(invitation=invitation, answer="accept"),
+        "decline_url": rsvp_url(invitation=invitation, answer="decline"),
         "signup_url": signup_url(user=invitation.user),
         "privacy_url": f"{settings.SITE_URL}{reverse('privacy')}",
     }
 
 
-def invitation_message(
-    *, invitation: Invitation, kind: str, round_context: dict | None = None
-) -> EmailMultiAlternatives:
+def invitation_message(*, invitation: Invitation, kind: str, round_context: dict | None = None) -> Email:
+    """The email of ``kind``; its iCalendar (from :mod:`rounds.calendar`) goes in as a ``text/calendar`` part
+    with the method next to text and HTML, and as the attachment ``einladung.ics``."""
     if kind == KIND_WITHDRAWN:
         return _withdrawal_message(invitation=invitation, round_context=round_context)
     method = METHOD_CANCEL if kind == KIND_CANCEL else METHOD_REQUEST
     context = invitation_context(invitation=invitation, round_context=round_context)
-    attachment = invitation_ics_attachment(
-        invitation=invitation, method=method, round_calendar=context["round_calendar"]
-    )
+    ics = context["round_calendar"].ics(invitation=invitation, method=method)
     return build_email(
         template_prefix=TEMPLATES[kind],
         context=context,
         to=[invitation.user.email],
-        attachments=[attachment],
+        calendar=(ics, method),
         headers=AUTOMATIC,
     )
 
 
-def _withdrawal_message(*, invitation: Invitation, round_context: dict | None) -> EmailMultiAlternatives:
+def _withdrawal_message(*, invitation: Invitation, round_context: dict | None) -> Email:
     """The organisers withdrew the invitation: a calendar cancellation to the address it went to."""
     context = {
         **(round_context if round_context is not None else round_email_context(round_=invitation.round)),
@@ -134,6 +132,6 @@ def _withdrawal_message(*, invitation: Invitation, round_context: dict | None) -
         template_prefix=TEMPLATES[KIND_WITHDRAWN],
         context=context,
         to=[invitation.withdrawn_email],
-        attachments=[invitation_ics_attachment(invitation=invitation, method=METHOD_CANCEL)],
+        calendar=(invitation_ics(invitation=invitation, method=METHOD_CANCEL), METHOD_CANCEL),
         headers=AUTOMATIC,
     )

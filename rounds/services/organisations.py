@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from participants.models import AccountInvitation, Membership, Organisation, User
-from participants.services import membership_end, membership_propose
+from participants.services import account_invitation_notify, membership_end, membership_propose
 from rounds.permissions import can_remove_representative
 from strategy_exchange.errors import DomainError
 from strategy_exchange.limits import EMAIL_MAX_LENGTH
@@ -112,6 +112,8 @@ def representative_add(
         email=email, full_name=full_name, organisation=organisation, invited_by=invited_by, role=role
     )
     if created:
+        # Not invited to a round (whose invitation would carry the sign-up link): the account invitation itself.
+        account_invitation_notify(invitation=user.account_invitation)
         return user, True
     if not user.full_name and full_name.strip():
         user.full_name = full_name.strip()

@@ -1,9 +1,10 @@
 """Reminders before a round and the nudge to the organisers after it.
 
 Reminders are sent at most once per invitee, number of days and date of the round: a
-``ReminderDelivery`` row exists once per (invitation, days before, round start) and is claimed by a
-guarded UPDATE of its ``sent_at`` before the email goes out. A round that moves gets a new start, so
-its reminders are computed afresh. If the periodic task was down, only the latest due reminder goes
+``ReminderDelivery`` row exists once per (invitation, days before, round start), and its one outbox
+message (``reminder:<id>``) is stored with it; ``sent_at`` notes when the message went out. A round
+that moves gets a new start, so its reminders are computed afresh, and a stored reminder that no longer
+fits is dropped when its turn comes. If the periodic task was down, only the latest due reminder goes
 out, and none that would arrive right after the invitation or a calendar update itself.
 """
 
@@ -16,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rounds.models import MAX_REMINDER_DAYS, Invitation, ReminderDelivery, Round
-from rounds.services.delivery_errors import send_or_release
 from rounds.services.invitation_mail import AUTOMATIC, invitation_context
 from strategy_exchange.mail import build_email
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_put
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +60,7 @@ def reminder_due_days(*, invitation: Invitation, now: datetime.datetime) -> int 
 
 
 def reminders_queue_due(*, now: datetime.datetime | None = None) -> int:
-    """Create the reminders that are due and enqueue one send task each (after commit).
-
-    Returns how many reminders were queued (new ones and earlier ones still unsent)."""
-    from rounds.tasks.schedule import send_reminder
-    from strategy_exchange.celery import enqueue
-
+    """Create the reminders that are due, each with its outbox message. Returns how many were queued."""
     now = now or timezone.now()
     horizon = max([0, *(day for days in _all_reminder_days() for day in days)])
     invitations = Invitation.objects.filter(
@@ -73,17 +70,18 @@ def reminders_queue_due(*, now: datetime.datetime | None = None) -> int:
         rsvp__in=REMINDED_RSVPS,
         delivery=Invitation.Delivery.SENT,
     ).select_related("round__series")
-    reminder_ids = []
+    queued = 0
     for invitation in invitations:
         days = reminder_due_days(invitation=invitation, now=now)
         if days is None:
             continue
-        reminder = _reminder_row(invitation=invitation, days=days)
-        if reminder.sent_at is None:
-            reminder_ids.append(reminder.pk)
-    # all() stops at the first one the broker does not take; the next run queues those that are left.
-    transaction.on_commit(lambda: all(enqueue(send_reminder, pk) for pk in reminder_ids))
-    return len(reminder_ids)
+        with transaction.atomic():
+            reminder = _reminder_row(invitation=invitation, days=days)
+            if reminder.sent_at is None and outbox_put(
+                kind="reminder", object_id=reminder.pk, scope=f"round:{invitation.round_id}"
+            ):
+                queued += 1
+    return queued
 
 
 def _all_reminder_days() -> list[list[int]]:
@@ -101,21 +99,17 @@ def _reminder_row(*, invitation: Invitation, days: int) -> ReminderDelivery:
         return ReminderDelivery.objects.get(**key)
 
 
-def reminder_send(*, reminder_id: int) -> bool:
-    """Claim one reminder and send it, if it still fits the round. Returns True when it went out.
-
-    A temporary mail failure releases the claim, so the next periodic run tries again; a crash right
-    after the claim loses the reminder rather than sending it twice.
-    """
+def reminder_render(message: OutboxMessage):
+    """The reminder's email, or None when it no longer fits the round (moved, cancelled, declined, begun)."""
     reminder = (
         ReminderDelivery.objects.select_related(
             "invitation__round__series", "invitation__user", "invitation__organisation"
         )
-        .filter(pk=reminder_id, sent_at__isnull=True)
+        .filter(pk=message.object_id, sent_at__isnull=True)
         .first()
     )
     if reminder is None:
-        return False
+        return None
     invitation = reminder.invitation
     round_ = invitation.round
     if (
@@ -124,14 +118,12 @@ def reminder_send(*, reminder_id: int) -> bool:
         or invitation.rsvp not in REMINDED_RSVPS
         or timezone.now() >= round_.starts_at
     ):
-        return False
-    if not ReminderDelivery.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=timezone.now()):
-        return False
-    return send_or_release(
-        reminder_message(invitation=invitation, days_before=reminder.days_before),
-        release=lambda: ReminderDelivery.objects.filter(pk=reminder_id).update(sent_at=None),
-        what=f"Reminder {reminder_id}",
-    )
+        return None
+    return reminder_message(invitation=invitation, days_before=reminder.days_before)
+
+
+def reminder_sent(message: OutboxMessage) -> None:
+    ReminderDelivery.objects.filter(pk=message.object_id, sent_at__isnull=True).update(sent_at=timezone.now())
 
 
 def reminder_message(*, invitation: Invitation, days_before: int):
@@ -155,17 +147,20 @@ def organisers_nudge_due(*, now: datetime.datetime | None = None) -> int:
     ).select_related("series")
     nudged = 0
     for round_ in rounds:
-        if not Round.objects.filter(pk=round_.pk, organiser_nudged_at__isnull=True).update(organiser_nudged_at=now):
-            continue
-        recipients = list(round_.series.organisers.filter(is_active=True).values_list("email", flat=True))
-        if recipients and not send_or_release(
-            organiser_nudge_message(round_=round_, to=recipients),
-            release=lambda pk=round_.pk: Round.objects.filter(pk=pk).update(organiser_nudged_at=None),
-            what=f"Nudge for round {round_.pk}",
-        ):
-            continue
+        with transaction.atomic():
+            if not Round.objects.filter(pk=round_.pk, organiser_nudged_at__isnull=True).update(organiser_nudged_at=now):
+                continue
+            outbox_put(kind="organiser_nudge", object_id=round_.pk, scope=f"round:{round_.pk}")
         nudged += 1
     return nudged
+
+
+def organiser_nudge_render(message: OutboxMessage):
+    round_ = Round.objects.select_related("series").filter(pk=message.object_id).first()
+    if round_ is None:
+        return None
+    recipients = list(round_.series.organisers.filter(is_active=True).values_list("email", flat=True))
+    return organiser_nudge_message(round_=round_, to=recipients) if recipients else None
 
 
 def organiser_nudge_message(*, round_: Round, to: list[str]):

@@ -1,26 +1,24 @@
 """Announcing a published report to its participants: one email per person and report, exactly once.
 
 Publishing fans out once (a guarded UPDATE of ``FollowUpReport.notified_at``, in the same transaction
-as the ``ReportDelivery`` rows); each row is then claimed by its send task before the email goes out,
-as invitations are. The PDF is attached when it is smaller than ``REPORT_ATTACHMENT_MAX_BYTES``.
+as the ``ReportDelivery`` rows and their outbox messages ``report:<delivery id>``); ``sent_at`` notes when
+a message went out. The PDF is attached when it is smaller than ``REPORT_ATTACHMENT_MAX_BYTES``.
 """
 
-import datetime
 import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from participants.markup import plain_text
 from rounds.models import FollowUpReport, ReportDelivery
-from rounds.services.delivery import DeliveryDeferred
-from rounds.services.delivery_errors import classify_send_error
 from rounds.services.invitation_mail import AUTOMATIC
 from rounds.services.report_content import participating_invitations
 from strategy_exchange.mail import build_email
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_put
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +31,9 @@ def report_notify_after_commit(*, report: FollowUpReport) -> None:
     transaction.on_commit(lambda: enqueue(notify_report_published, report.pk) or report_notify(report_id=report.pk))
 
 
-def _enqueue(delivery_ids: list[int]) -> None:
-    from rounds.tasks.reports import send_report_email
-    from strategy_exchange.celery import enqueue
-
-    if delivery_ids:
-        # all() stops at the first one the broker does not take; the sweep sends those that are left.
-        transaction.on_commit(lambda: all(enqueue(send_report_email, pk) for pk in delivery_ids))
-
-
 def report_notify(*, report_id: int) -> int:
-    """Create one delivery per participant of a published report and enqueue them; only the first call
-    per report does anything. Returns how many were enqueued."""
+    """Create one delivery per participant of a published report, each with its outbox message; only the first
+    call per report does anything. Returns how many were queued."""
     with transaction.atomic():
         report = FollowUpReport.objects.select_related("round").filter(pk=report_id).first()
         if report is None or report.status != FollowUpReport.Status.PUBLISHED:
@@ -56,7 +45,8 @@ def report_notify(*, report_id: int) -> int:
             [ReportDelivery(report=report, user_id=user_id) for user_id in sorted(users)], ignore_conflicts=True
         )
         ids = list(ReportDelivery.objects.filter(report=report, sent_at__isnull=True).values_list("pk", flat=True))
-    _enqueue(ids)
+        for pk in ids:
+            outbox_put(kind="report", object_id=pk, scope=f"round:{report.round_id}")
     return len(ids)
 
 
@@ -95,47 +85,17 @@ def report_message(*, delivery: ReportDelivery):
     )
 
 
-def report_delivery_send(*, delivery_id: int) -> bool:
-    """Claim one announcement and send it. Raises :class:`DeliveryDeferred` after a temporary failure."""
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.DELIVERY_STUCK_SENDING_SECONDS)
-    claimed = (
-        ReportDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True, error="")
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=now)
+def report_render(message: OutboxMessage):
+    """The announcement, while its report is still the published one."""
+    delivery = (
+        ReportDelivery.objects.select_related("report__round__series", "user")
+        .filter(pk=message.object_id, sent_at__isnull=True)
+        .first()
     )
-    if not claimed:
-        return False
-    delivery = ReportDelivery.objects.select_related("report__round__series", "user").get(pk=delivery_id)
-    if delivery.report.status != FollowUpReport.Status.PUBLISHED:
-        ReportDelivery.objects.filter(pk=delivery_id).update(error="Nicht mehr veröffentlicht.")
-        return False
-    try:
-        report_message(delivery=delivery).send()
-    except Exception as exc:
-        temporary, reason = classify_send_error(exc)
-        if temporary is None:
-            ReportDelivery.objects.filter(pk=delivery_id).update(claimed_at=None)
-            raise
-        if temporary:
-            ReportDelivery.objects.filter(pk=delivery_id).update(claimed_at=None)
-            raise DeliveryDeferred(reason, countdown=0) from exc  # the task knows its retries
-        ReportDelivery.objects.filter(pk=delivery_id).update(error=f"Nicht zustellbar: {reason}")
-        logger.warning("Report announcement %s failed: %s", delivery_id, reason)
-        return False
-    ReportDelivery.objects.filter(pk=delivery_id).update(sent_at=timezone.now())
-    return True
+    if delivery is None or delivery.report.status != FollowUpReport.Status.PUBLISHED:
+        return None
+    return report_message(delivery=delivery)
 
 
-def report_deliveries_sweep() -> int:
-    """Re-enqueue announcements whose task was lost or whose worker died. Returns how many."""
-    now = timezone.now()
-    stuck_queued = now - datetime.timedelta(seconds=settings.DELIVERY_STUCK_QUEUED_SECONDS)
-    stuck_sending = now - datetime.timedelta(seconds=settings.DELIVERY_STUCK_SENDING_SECONDS)
-    ids = list(
-        ReportDelivery.objects.filter(report__status=FollowUpReport.Status.PUBLISHED, sent_at__isnull=True, error="")
-        .filter(Q(claimed_at__isnull=True, created_at__lt=stuck_queued) | Q(claimed_at__lt=stuck_sending))
-        .values_list("pk", flat=True)
-    )
-    _enqueue(ids)
-    return len(ids)
+def report_sent(message: OutboxMessage) -> None:
+    ReportDelivery.objects.filter(pk=message.object_id, sent_at__isnull=True).update(sent_at=timezone.now())

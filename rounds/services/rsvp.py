@@ -1,32 +1,16 @@
-"""RSVP links: signed, bound to one invitation and one answer, valid until the round has ended."""
+"""RSVP answers (through the signed links of ``rounds.services.rsvp_links``, valid until the round has ended) and stand-ins."""
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.models import User
 from rounds.models import Invitation, Round
 from rounds.services.delivery import invitations_enqueue
+from rounds.services.rsvp_links import ANSWERS, RSVP_SALT, rsvp_token, rsvp_url  # noqa: F401 (the links' home)
 from strategy_exchange.errors import DomainError
-
-RSVP_SALT = "rounds.rsvp"
-ANSWERS = ("accept", "decline")
-
-
-def rsvp_token(*, invitation: Invitation, answer: str) -> str:
-    if answer not in ANSWERS:
-        raise ValueError(answer)
-    return signing.dumps({"i": invitation.pk, "t": invitation.token, "a": answer}, salt=RSVP_SALT)
-
-
-def rsvp_url(*, invitation: Invitation, answer: str) -> str:
-    """Absolute URL of the one-click RSVP link for emails."""
-    path = reverse("rounds:rsvp_link", kwargs={"signed": rsvp_token(invitation=invitation, answer=answer)})
-    return f"{settings.SITE_URL}{path}"
 
 
 class RsvpLinkInvalid(DomainError):

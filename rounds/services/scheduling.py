@@ -2,7 +2,7 @@
 
 Both run daily and act once per due date: a guarded UPDATE of ``Series.last_proposed_for`` or
 ``Strategy.update_reminder_sent_for`` decides which run (or worker) does the work; the others find
-the date already taken and do nothing.
+the date already taken and do nothing. The email is stored in the outbox in the same transaction.
 """
 
 import calendar
@@ -18,9 +18,10 @@ from django.utils import timezone
 from participants.models import Strategy, User
 from rounds.models import Round, Series
 from rounds.services.cadence import cadence_next_slot
-from rounds.services.delivery_errors import send_or_release
 from rounds.services.invitation_mail import AUTOMATIC
 from strategy_exchange.mail import build_email
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_put
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def series_propose_next_round(*, series: Series, today: datetime.date) -> Round 
         if not claimed:
             return None
         number = (series.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
-        return Round.objects.create(
+        round_ = Round.objects.create(
             series=series,
             number=number,
             starts_at=starts_at,
@@ -55,6 +56,9 @@ def series_propose_next_round(*, series: Series, today: datetime.date) -> Round 
             online_link=series.default_online_link,
             status=Round.Status.DRAFT,
         )
+        # The organisers' email is stored with the draft: it goes out once, even if the mail server is away now.
+        outbox_put(kind="round_proposal", object_id=round_.pk, scope=f"round:{round_.pk}")
+        return round_
 
 
 def next_rounds_propose(*, today: datetime.date | None = None) -> list[Round]:
@@ -68,17 +72,18 @@ def next_rounds_propose(*, today: datetime.date | None = None) -> list[Round]:
         except Exception:
             logger.exception("Proposing the next round of series %s failed", series.pk)
             continue
-        if round_ is None:
-            continue
-        proposed.append(round_)
-        recipients = list(series.organisers.filter(is_active=True).values_list("email", flat=True))
-        if recipients:
-            transaction.on_commit(
-                lambda r=round_, to=recipients: send_or_release(
-                    round_proposed_message(round_=r, to=to), release=lambda: None, what=f"Proposal of round {r.pk}"
-                )
-            )
+        if round_ is not None:
+            proposed.append(round_)
     return proposed
+
+
+def round_proposal_render(message: OutboxMessage):
+    """The proposal email to the series' organisers; None when the draft is gone or nobody organises the series."""
+    round_ = Round.objects.select_related("series").filter(pk=message.object_id).first()
+    if round_ is None:
+        return None
+    recipients = list(round_.series.organisers.filter(is_active=True).values_list("email", flat=True))
+    return round_proposed_message(round_=round_, to=recipients) if recipients else None
 
 
 def round_proposed_message(*, round_: Round, to: list[str]):
@@ -128,29 +133,38 @@ def strategy_update_reminders_send(*, today: datetime.date | None = None) -> int
         due = strategy_update_due_on(strategy=strategy, today=today)
         if due is None:
             continue
-        claimed = (
-            Strategy.objects.filter(pk=strategy.pk)
-            .filter(Q(update_reminder_sent_for__isnull=True) | Q(update_reminder_sent_for__lt=due))
-            .update(update_reminder_sent_for=due)
-        )
-        if not claimed:
-            continue
-        recipients = list(
-            User.objects.filter(memberships__organisation_id=strategy.organisation_id, is_active=True)
-            .order_by("email")
-            .values_list("email", flat=True)
-            .distinct()
-        )
-        if recipients and not send_or_release(
-            strategy_update_message(strategy=strategy, due=due, to=recipients),
-            release=lambda pk=strategy.pk, previous=strategy.update_reminder_sent_for: Strategy.objects.filter(
-                pk=pk
-            ).update(update_reminder_sent_for=previous),
-            what=f"Update reminder for strategy {strategy.pk}",
-        ):
-            continue
+        with transaction.atomic():
+            claimed = (
+                Strategy.objects.filter(pk=strategy.pk)
+                .filter(Q(update_reminder_sent_for__isnull=True) | Q(update_reminder_sent_for__lt=due))
+                .update(update_reminder_sent_for=due)
+            )
+            if not claimed:
+                continue
+            outbox_put(
+                kind="strategy_update",
+                object_id=strategy.pk,
+                key=f"strategy_update:{strategy.pk}:{due.isoformat()}",
+                scope=f"organisation:{strategy.organisation_id}",
+            )
         reminded += 1
     return reminded
+
+
+def strategy_update_render(message: OutboxMessage):
+    """The reminder to the organisation's representatives, for the due date it was stored for."""
+    strategy = Strategy.objects.select_related("organisation").filter(pk=message.object_id).first()
+    if strategy is None or strategy.update_reminder_sent_for is None:
+        return None
+    recipients = list(
+        User.objects.filter(memberships__organisation_id=strategy.organisation_id, is_active=True)
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return None
+    return strategy_update_message(strategy=strategy, due=strategy.update_reminder_sent_for, to=recipients)
 
 
 def strategy_update_message(*, strategy: Strategy, due: datetime.date, to: list[str]):

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from rounds.services import delivery, report_delivery, reports
+from rounds.services import delivery, reports
+from strategy_exchange import outbox
 
 
 @shared_task(bind=True, acks_late=True)
@@ -36,11 +37,11 @@ def send_invitation(self, invitation_id: int) -> bool:
 
 @shared_task
 def sweep_deliveries() -> dict[str, int]:
-    """The minute-by-minute safety net for invitations, report builds and report announcements."""
+    """The minute-by-minute safety net for invitations, report builds and every other outgoing message."""
     return {
         **delivery.deliveries_sweep(),
         "report_builds": reports.reports_sweep(),
-        "report_emails": report_delivery.report_deliveries_sweep(),
+        **outbox.outbox_sweep(),
     }
 
 

@@ -1,10 +1,9 @@
-"""Report tasks: build, announce to the participants, send one announcement."""
+"""Report tasks: build, and announce to the participants (their emails go through the outbox)."""
 
 from celery import shared_task
 from celery.signals import worker_init
 
 from rounds.services import report_delivery, report_pdf, reports
-from rounds.services.delivery import DeliveryDeferred, retry_countdown
 
 
 @worker_init.connect
@@ -23,15 +22,4 @@ def notify_report_published(report_id: int) -> int:
     return report_delivery.report_notify(report_id=report_id)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8)
-def send_report_email(self, delivery_id: int) -> bool:
-    try:
-        return report_delivery.report_delivery_send(delivery_id=delivery_id)
-    except DeliveryDeferred as exc:
-        if self.request.is_eager:
-            return False  # the periodic sweep takes it up again
-        countdown = exc.countdown or retry_countdown(attempts=self.request.retries + 1)
-        raise self.retry(countdown=countdown, exc=exc) from exc
-
-
-__all__ = ["build_report", "notify_report_published", "send_report_email"]
+__all__ = ["build_report", "notify_report_published"]

@@ -10,11 +10,6 @@ def queue_reminders() -> int:
     return reminders.reminders_queue_due()
 
 
-@shared_task(acks_late=True)
-def send_reminder(reminder_id: int) -> bool:
-    return reminders.reminder_send(reminder_id=reminder_id)
-
-
 @shared_task
 def nudge_organisers() -> int:
     return reminders.organisers_nudge_due()
@@ -30,4 +25,4 @@ def remind_strategy_updates() -> int:
     return scheduling.strategy_update_reminders_send()
 
 
-__all__ = ["nudge_organisers", "propose_next_rounds", "queue_reminders", "remind_strategy_updates", "send_reminder"]
+__all__ = ["nudge_organisers", "propose_next_rounds", "queue_reminders", "remind_strategy_updates"]

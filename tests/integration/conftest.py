@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -27,6 +27,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 
 from strategy_exchange.celery import app as celery_app
+from tests import mailcheck
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +94,22 @@ class RecordingHandler:
     def recipients(self) -> Counter:
         with self.lock:
             return Counter(address for rcpt_tos, _content in self.messages for address in rcpt_tos)
+
+    def subjects(self) -> Counter:
+        """How often each recipient got each subject."""
+        with self.lock:
+            messages = list(self.messages)
+        return Counter(
+            (address, str(message_from_bytes(content, policy=policy.default)["Subject"]).strip())
+            for rcpt_tos, content in messages
+            for address in rcpt_tos
+        )
+
+    def problems(self) -> list[str]:
+        """What is wrong with any accepted message (see tests/mailcheck.py)."""
+        with self.lock:
+            messages = list(self.messages)
+        return [problem for _rcpt_tos, content in messages for problem in mailcheck.problems(content)]
 
     def calendars(self) -> dict[str, icalendar.Calendar]:
         """The calendar attachment of every message, by recipient."""
@@ -274,6 +291,7 @@ def start_worker(transactional_db, smtp_server, tmp_path):
             "DELIVERY_MAX_ATTEMPTS": "30",
             "DELIVERY_STUCK_QUEUED_SECONDS": str(STUCK_SECONDS),
             "DELIVERY_STUCK_SENDING_SECONDS": str(STUCK_SECONDS),
+            "WORKER_HEARTBEAT_SECONDS": "1",
             "LOG_LEVEL": "WARNING",
         }
         worker = Worker(env, tmp_path / f"worker-{len(workers)}.log")

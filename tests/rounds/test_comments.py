@@ -9,6 +9,9 @@ from django.utils import timezone
 from rounds.models import Comment
 from rounds.services import comments
 from strategy_exchange.errors import DomainError
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_deliver
+from tests import mailbackends
 from tests.factories import CommentFactory, OrganisationFactory, UserFactory, round_with_roles
 
 pytestmark = pytest.mark.django_db
@@ -118,19 +121,24 @@ def test_comment_reply_to_own_comment_sends_no_email(roles, django_capture_on_co
     assert mailoutbox == []
 
 
-def test_comment_reply_notify_send_failure_releases_claim(roles, monkeypatch):
+def test_comment_reply_notify_send_failure_keeps_the_notification_queued(
+    roles, settings, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    settings.EMAIL_BACKEND = "tests.mailbackends.FailingBackend"
+    monkeypatch.setitem(mailbackends.FAILURES, roles.organiser.email, [OSError("SMTP nicht erreichbar")])
     parent = _post(roles, author=roles.organiser)
-    reply = _post(roles, parent=parent)
 
-    def fail(self, *args, **kwargs):
-        raise OSError("SMTP nicht erreichbar")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = _post(roles, parent=parent)
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", fail)
-    with pytest.raises(OSError):
-        comments.comment_reply_notify(comment_id=reply.pk)
-
-    reply.refresh_from_db()
-    assert reply.reply_notified_at is None
+    notification = OutboxMessage.objects.get(kind="comment_reply", object_id=reply.pk)
+    assert (notification.state, notification.attempts) == (OutboxMessage.State.QUEUED, 1)
+    assert "nicht erreichbar" in notification.last_error
+    assert mailoutbox == []
+    with time_machine.travel(notification.next_attempt_at, tick=False):
+        attempt = outbox_deliver(message_id=notification.pk)
+    assert attempt.state == OutboxMessage.State.SENT
+    assert [m.to for m in mailoutbox] == [[roles.organiser.email]]
 
 
 def test_comment_edit_within_30_minutes(roles):

@@ -22,9 +22,9 @@ from rounds.services.delivery import (
     retry_countdown,
     round_calendar_changed,
 )
-from rounds.services.delivery_errors import classify_send_error, connection_lost
 from rounds.services.rsvp import rsvp_url
 from rounds.tasks.delivery import send_invitation, send_invitations
+from strategy_exchange.send_errors import classify_send_error, connection_lost
 from tests import mailbackends
 from tests.factories import (
     AccountInvitationFactory,

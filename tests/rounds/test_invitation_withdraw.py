@@ -52,7 +52,7 @@ def test_withdrawn_invitee_gets_a_calendar_cancellation_with_the_same_uid_and_a_
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert message.to == [roles.invited.email]
     assert (filename, str(Calendar.from_ical(content)["METHOD"]), str(event["UID"])) == (
-        "absage.ics",
+        "einladung.ics",
         "CANCEL",
         round_.calendar_uid,
     )

@@ -53,6 +53,18 @@ def test_invitation_table_shows_each_state(client):
     assert "erneut senden" in html
 
 
+def test_invitation_table_shows_the_error_of_a_message_waiting_for_its_retry(client):
+    world = build_world()
+    error = "Vorübergehender Fehler, neuer Versuch folgt: Mailserver 451: 4.3.0 Try again later"
+    Invitation.objects.filter(pk=world.invitation.pk).update(delivery=Invitation.Delivery.QUEUED, delivery_error=error)
+    client.force_login(world.organiser)
+
+    html = client.get(reverse("orga:invitations_table", kwargs={"pk": world.round.pk})).content.decode()
+
+    assert 'data-state="queued">in Warteschlange' in html
+    assert error in html
+
+
 def test_stand_in_page_lists_colleagues_not_yet_invited(client):
     world = build_world()
     colleague = MembershipFactory(organisation=world.invited_org, user__full_name="Kai Kollege").user

@@ -1,9 +1,11 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from participants.models import AccountInvitation, Membership, Organisation
 from participants.services import account_signup_from_invitation
 from rounds.models import Round
+from strategy_exchange.models import OutboxMessage
 from tests.factories import InvitationFactory, OrganisationFactory, PositionFactory, RoundFactory, StrategyFactory
 from tests.rounds.organiser_world import build_world, fast_passwords  # noqa: F401
 
@@ -64,6 +66,27 @@ def test_representative_add_new_person_becomes_member_when_setting_up_the_accoun
         world.invited_org,
         "contact",
     )
+
+
+def test_representative_add_new_person_gets_the_sign_up_link_by_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    world = build_world()
+    client.force_login(world.organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("orga:representative_add", kwargs={"slug": world.invited_org.slug}),
+            {"email": "neu@jena.example", "full_name": "Nele Neu", "role": "contact"},
+        )
+
+    account_invitation = AccountInvitation.objects.get(user__email="neu@jena.example")
+    [message] = mailoutbox
+    assert message.to == ["neu@jena.example"]
+    assert message.subject == "Einladung in den Strategie-Austausch: Konto für Stadt Jena einrichten"
+    signup = reverse("participants:invitation_signup", kwargs={"token": account_invitation.token})
+    assert f"{settings.SITE_URL}{signup}\n" in message.body
+    assert OutboxMessage.objects.get(kind="account_invitation").state == OutboxMessage.State.SENT
 
 
 def test_organisation_detail_shows_history_in_own_series_and_positions(client):

@@ -7,7 +7,9 @@ from django.core import mail
 
 from rounds.models import Invitation, ReminderDelivery, Round
 from rounds.services.delivery import round_calendar_changed
-from rounds.services.reminders import organisers_nudge_due, reminder_send, reminders_queue_due
+from rounds.services.reminders import organisers_nudge_due, reminders_queue_due
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_deliver, outbox_put
 from tests.factories import AgendaItemFactory, InvitationFactory, RoundFactory, SeriesFactory, UserFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -174,18 +176,21 @@ def test_reminder_send_for_old_date_is_dropped(round_):
     )
 
     with time_machine.travel(START - datetime.timedelta(hours=20), tick=False):
-        sent = reminder_send(reminder_id=reminder.pk)
+        message = outbox_put(kind="reminder", object_id=reminder.pk)
+        attempt = outbox_deliver(message_id=message.pk)
 
-    assert sent is False
+    assert attempt.state == OutboxMessage.State.DROPPED
     assert mail.outbox == []
+    reminder.refresh_from_db()
+    assert reminder.sent_at is None
 
 
-def test_organisers_nudge_due_once_after_the_round(round_):
+def test_organisers_nudge_due_once_after_the_round(round_, django_capture_on_commit_callbacks):
     organiser = UserFactory(email="orga@example.org")
     round_.series.organisers.add(organiser)
     after = START + datetime.timedelta(hours=3)
 
-    with time_machine.travel(after, tick=False):
+    with time_machine.travel(after, tick=False), django_capture_on_commit_callbacks(execute=True):
         first = organisers_nudge_due()
         second = organisers_nudge_due()
 

@@ -135,15 +135,18 @@ def test_strategy_update_due_on_latest_cycle():
     assert strategy_update_due_on(strategy=strategy, today=datetime.date(2026, 1, 10)) == datetime.date(2025, 3, 1)
 
 
-def test_strategy_update_reminders_once_per_due_date():
+def test_strategy_update_reminders_once_per_due_date(django_capture_on_commit_callbacks):
     strategy = StrategyFactory(adopted_on=datetime.date(2021, 3, 1), update_cycle_months=24)
     MembershipFactory(organisation=strategy.organisation, user=UserFactory(email="jena@example.org"))
     MembershipFactory(organisation=strategy.organisation, user=UserFactory(email="jena2@example.org"))
     MembershipFactory(user=UserFactory(email="andere@example.org"))
 
-    first = strategy_update_reminders_send(today=datetime.date(2026, 1, 10))
-    second = strategy_update_reminders_send(today=datetime.date(2026, 1, 11))
-    next_cycle = strategy_update_reminders_send(today=datetime.date(2027, 3, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = strategy_update_reminders_send(today=datetime.date(2026, 1, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = strategy_update_reminders_send(today=datetime.date(2026, 1, 11))
+    with django_capture_on_commit_callbacks(execute=True):
+        next_cycle = strategy_update_reminders_send(today=datetime.date(2027, 3, 1))
 
     assert (first, second, next_cycle) == (1, 0, 1)
     assert [m.to for m in mail.outbox] == [["jena2@example.org", "jena@example.org"]] * 2

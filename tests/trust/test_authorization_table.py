@@ -67,6 +67,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "orga/kalender-widerrufen/": (SIGNED_IN_405, ANY_ORGANISER),  # orga:series_feeds_revoke_all
     "orga/reihen/<slug:slug>/runden/neu/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_create
     "orga/runden/<int:pk>/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:round_detail
+    "orga/runden/<int:pk>/versand/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:round_delivery_status
     "orga/runden/<int:pk>/bearbeiten/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_edit
     "orga/runden/<int:pk>/verschieben/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_reschedule
     "orga/runden/<int:pk>/absagen/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_cancel

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rounds.forms.organiser.rounds import RoundCancelForm, RoundCreateForm, RoundEditForm, RoundRescheduleForm
 from rounds.models import Round
 from rounds.permissions import get_round_to_manage, get_series_to_manage
+from rounds.selectors import delivery as delivery_selectors
 from rounds.selectors import organiser as selectors
 from rounds.services import rounds as round_services
 from strategy_exchange.errors import DomainError
@@ -57,8 +58,22 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
-    context = {"round": selectors.round_detail(round_=round_), "series": round_.series, "active": "overview"}
+    context = {
+        "round": selectors.round_detail(round_=round_),
+        "series": round_.series,
+        "active": "overview",
+        "delivery": delivery_selectors.round_delivery_status(round_),
+    }
     return render(request, "rounds/organiser/round_detail.html", context)
+
+
+@login_required
+@require_GET
+def round_delivery_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's delivery status, polled by the round page."""
+    round_ = get_round_to_manage(request.user, pk=pk)
+    context = {"round": round_, "delivery": delivery_selectors.round_delivery_status(round_)}
+    return render(request, "rounds/organiser/_delivery_status.html", context)
 
 
 @login_required

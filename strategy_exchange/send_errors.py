@@ -1,10 +1,6 @@
 """Which sending errors are worth another attempt (4xx, lost connections) and which are final (5xx)."""
 
-import logging
 import smtplib
-from collections.abc import Callable
-
-logger = logging.getLogger(__name__)
 
 
 def _text(message: bytes | str) -> str:
@@ -43,19 +39,3 @@ def connection_lost(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code == 421  # "service not available, closing transmission channel"
     return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
-
-
-def send_or_release(message, *, release: Callable[[], object], what: str) -> bool:
-    """Send a message whose claim is already stored; on a temporary failure call ``release`` so the next
-    periodic run tries again. A permanent failure keeps the claim (logged); a bug is raised."""
-    try:
-        message.send()
-    except Exception as exc:
-        temporary, reason = classify_send_error(exc)
-        if temporary is not False:
-            release()
-        if temporary is None:
-            raise
-        logger.warning("%s not sent (%s): %s", what, "will retry" if temporary else "permanent", reason)
-        return False
-    return True
