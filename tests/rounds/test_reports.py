@@ -347,34 +347,6 @@ def test_pdf_document_drops_only_the_whitespace_between_block_level_tags():
     )
 
 
-def test_report_build_collects_garbage_rarely_and_restores_the_thresholds(
-    round_, django_capture_on_commit_callbacks, monkeypatch
-):
-    import gc
-
-    from rounds.services import reports
-
-    during = []
-
-    def failing_render_pdf(**kwargs):
-        during.append(gc.get_threshold())
-        raise RuntimeError("layout failed")
-
-    monkeypatch.setattr(reports, "render_pdf", failing_render_pdf)
-    before = gc.get_threshold()
-    with django_capture_on_commit_callbacks(execute=False):
-        report = report_request(round_=round_, user=None)
-
-    assert report_build(report_id=report.pk) is False
-
-    assert during == [reports.BUILD_GC_THRESHOLD]
-    assert reports.BUILD_GC_THRESHOLD[0] > before[0]
-    assert gc.get_threshold() == before
-    report.refresh_from_db()
-    assert report.status == FollowUpReport.Status.FAILED
-    assert report.error == "RuntimeError: layout failed"
-
-
 def test_worker_loads_the_pdf_engine_when_it_starts(monkeypatch):
     from celery.signals import worker_init
 

@@ -130,6 +130,10 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         SIGNED_IN_405,
         ROUND_ORGANISERS,
     ),  # orga:report_publish
+    "orga/runden/<int:pk>/nachbericht/<int:report_pk>/erneut-versuchen/": (
+        SIGNED_IN_405,
+        ROUND_ORGANISERS,
+    ),  # orga:report_retry
     "orga/organisationen/": (ANY_ORGANISER, SIGNED_IN_405),  # orga:organisation_list
     "orga/organisationen/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # orga:organisation_create
     "orga/organisationen/<slug:slug>/": (ORGANISERS_NOT_MEMBERS, SIGNED_IN_405),  # orga:organisation_detail
