@@ -253,7 +253,7 @@ def test_report_publish_emails_each_participant_once_with_pdf(round_, django_cap
     assert sorted(m.to[0] for m in mail.outbox) == ["bamberg@example.org", "jena@example.org"]
     message = mail.outbox[0]
     assert message.subject == "Nachbericht: Klauseln der Smart-City-Strategien, Runde 2"
-    assert f"/nachberichte/{report.pk}/" in message.body
+    assert f"/runden/{round_.pk}/nachbericht/v1/" in message.body
     assert FINDINGS[0] in message.body
     assert [(name, mimetype) for name, _content, mimetype in message.attachments] == [
         ("nachbericht-klauseln-runde-2-v1.pdf", "application/pdf")
@@ -295,11 +295,11 @@ def test_report_detail_for_participant_after_publishing(round_, client, django_c
     participant = Invitation.objects.get(round=round_, user__email="jena@example.org").user
     client.force_login(participant)
 
-    before = client.get(f"/nachberichte/{report.pk}/")
+    before = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
     with django_capture_on_commit_callbacks(execute=True):
         report_publish(report=report, user=None)
-    after = client.get(f"/nachberichte/{report.pk}/")
-    pdf = client.get(f"/nachberichte/{report.pk}/nachbericht.pdf")
+    after = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
+    pdf = client.get(f"/runden/{round_.pk}/nachbericht/v1/nachbericht.pdf")
 
     assert before.status_code == 404
     assert after.status_code == 200
@@ -313,11 +313,12 @@ def test_report_detail_hidden_from_strangers_and_anonymous(round_, client, djang
     with django_capture_on_commit_callbacks(execute=True):
         report_publish(report=report, user=None)
 
-    anonymous = client.get(f"/nachberichte/{report.pk}/")
+    anonymous = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
+    old_address = client.get(f"/nachberichte/{report.pk}/")
     client.force_login(UserFactory())
-    stranger = client.get(f"/nachberichte/{report.pk}/nachbericht.pdf")
+    stranger = client.get(f"/runden/{round_.pk}/nachbericht/v1/nachbericht.pdf")
 
-    assert (anonymous.status_code, stranger.status_code) == (404, 404)
+    assert (anonymous.status_code, old_address.status_code, stranger.status_code) == (404, 404, 404)
 
 
 def test_report_detail_organiser_reviews_unpublished_version(
@@ -326,7 +327,7 @@ def test_report_detail_organiser_reviews_unpublished_version(
     report = build(round_, django_capture_on_commit_callbacks)
     client.force_login(organiser)
 
-    response = client.get(f"/nachberichte/{report.pk}/")
+    response = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
 
     assert response.status_code == 200
     assert FINDINGS[2] in response.content.decode()
