@@ -170,4 +170,6 @@ def report_content(*, round_: Round) -> dict:
         "sections": clause_sections,
         "findings": [f for s in [general, *clause_sections] for f in s.findings],
         "people_count": len(invitations),
+        "clause_list": "; ".join(f"§ {s.clause.number} {s.clause.title}" for s in clause_sections),
+        "series_description": render_markdown(round_.series.description) if round_.series.description else "",
     }

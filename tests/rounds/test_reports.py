@@ -324,7 +324,7 @@ def test_report_detail_hidden_from_strangers_and_anonymous(round_, client, djang
 def test_report_detail_organiser_reviews_unpublished_version(
     round_, organiser, client, django_capture_on_commit_callbacks
 ):
-    report = build(round_, django_capture_on_commit_callbacks)
+    build(round_, django_capture_on_commit_callbacks)
     client.force_login(organiser)
 
     response = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
@@ -361,3 +361,50 @@ def test_worker_loads_the_pdf_engine_when_it_starts(monkeypatch):
         worker_init.send(sender=None)
 
     assert loaded == [True]
+
+
+def test_report_reads_as_an_article_title_introduction_organisations_then_each_clause(
+    round_, django_capture_on_commit_callbacks
+):
+    report = build(round_, django_capture_on_commit_callbacks)
+    html = report.html
+
+    lead = " ".join(re.search(r'<p class="report__lead">(.*?)</p>', html, flags=re.S).group(1).split())
+    landmarks = [
+        "<h1>Klauseln der Smart-City-Strategien – Runde 2</h1>",
+        'class="report__lead"',
+        "<h2>Teilnehmende Organisationen</h2>",
+        "<h2>§ 4 Beteiligung aller relevanten Akteure</h2>",
+        "<figcaption>Typische Formulierung</figcaption>",
+        "<h3>Kernergebnisse</h3>",
+        "<h3>Stimmen aus der Runde</h3>",
+        "<h2>§ 5 Klausel fünf</h2>",
+        "<h2>Protokollnotizen</h2>",
+    ]
+    found, position = [], 0
+    for landmark in landmarks:  # each after the one before
+        position = html.find(landmark, position)
+        found.append(position >= 0)
+    assert all(found), [landmark for landmark, ok in zip(landmarks, found, strict=True) if not ok]
+    assert lead == (
+        "Am 15. März 2022 kam die Austauschreihe „Klauseln der Smart-City-Strategien“ zu ihrer 2. Runde zusammen. "
+        "Es diskutierten Vertreter:innen von 2 Organisationen. "
+        "Auf der Tagesordnung standen § 4 Beteiligung aller relevanten Akteure; § 5 Klausel fünf."
+    )
+    voice = html.split("<h3>Stimmen aus der Runde</h3>")[1].split("</ul>")[0]
+    assert '<figcaption class="report__attribution">– Stadt Jena</figcaption>' in voice
+
+
+def test_report_page_styles_set_a_readable_measure_and_print_the_article_alone():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+    printed = css.split("@media print {", 1)[1]
+
+    assert ".report p, .report li { max-width: 68ch; }" in css
+    assert ".site-header, .site-nav, .site-footer, .messages, .report-page__tools { display: none !important; }" in (
+        printed
+    )
+    assert ".report__protocol { break-before: page; }" in printed
