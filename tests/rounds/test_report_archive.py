@@ -41,7 +41,7 @@ def published_round(*, series, number, day, organisations=("Stadt Jena",), statu
 def world():
     public = SeriesFactory(title="Klauseln der Smart-City-Strategien", report_visibility=PUBLIC)
     private = SeriesFactory(title="Interne Reihe", report_visibility=Series.ReportVisibility.PARTICIPANTS)
-    older, older_report = published_round(series=public, number=1, day=1, organisations=("Stadt Bamberg",))
+    _older, older_report = published_round(series=public, number=1, day=1, organisations=("Stadt Bamberg",))
     newer, newer_report = published_round(series=public, number=2, day=20, organisations=("Stadt Münster", "EDAG"))
     draft, _ = published_round(series=public, number=3, day=25, status=FollowUpReport.Status.BUILT)
     hidden, _ = published_round(series=private, number=4, day=22)
