@@ -394,11 +394,14 @@ class FollowUpReport(models.Model):
         BUILT = "built", _("erstellt")
         FAILED = "failed", _("fehlgeschlagen")
         PUBLISHED = "published", _("veröffentlicht")
+        SUPERSEDED = "superseded", _("ersetzt durch eine neuere Version")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reports", verbose_name=_("Runde"))
     version = models.PositiveIntegerField(_("Version"))
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("Fortschritt (%)"), default=0)
+    # Counted when a build is claimed, before it can crash (see rounds.services.reports.report_build).
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     html = models.TextField(_("HTML"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, max_length=300)
     error = models.TextField(_("Fehler"), blank=True)

@@ -63,6 +63,7 @@ urlpatterns = [
     path(f"{round_}nachbericht/<int:report_pk>/status/", reports.report_status, name="report_status"),
     path(f"{round_}nachbericht/<int:report_pk>/vorschau/", reports.report_preview, name="report_preview"),
     path(f"{round_}nachbericht/<int:report_pk>/veroeffentlichen/", reports.report_publish, name="report_publish"),
+    path(f"{round_}nachbericht/<int:report_pk>/erneut-versuchen/", reports.report_retry, name="report_retry"),
     # organisations and people
     path("organisationen/", organisations.organisation_list, name="organisation_list"),
     path("organisationen/neu/", organisations.organisation_create, name="organisation_create"),

@@ -279,6 +279,12 @@ REPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 DELIVERY_WAITING_WARNING_SECONDS = env_int("DELIVERY_WAITING_WARNING_SECONDS", 5 * 60)
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 120)
+# Report builds: the PDF is made in a child process with only the fonts of REPORT_FONTS_DIR, within a time
+# limit; a crash or timeout counts as an attempt, and after the last attempt the report is marked failed.
+REPORT_FONTS_DIR = Path(env_str("REPORT_FONTS_DIR", str(BASE_DIR / "static" / "vendor" / "dejavu")))
+REPORT_BUILD_TIMEOUT_SECONDS = env_int("REPORT_BUILD_TIMEOUT_SECONDS", 120)
+REPORT_BUILD_MAX_ATTEMPTS = env_int("REPORT_BUILD_MAX_ATTEMPTS", 3)
+REPORT_BUILD_RETRY_SECONDS = env_int("REPORT_BUILD_RETRY_SECONDS", 60)
 
 # Rendered fragments are cached under the versions of the rows they show (strategy_exchange.fragments);
 # RELEASE (e.g. the deployed version) keeps a new release from serving HTML that an older one cached.

@@ -131,8 +131,9 @@ def _reports(*, top: Top) -> int:
     for i, planned in enumerate(published):
         built = planned.ends_at + datetime.timedelta(days=7)
         html = "<h1>Nachbericht</h1><p>Die Kernergebnisse stehen in den Protokollnotizen der Runde.</p>"
-        rows.append((first + i, planned.pk, 1, "published", 100, html, "", "", planned.organiser, built, built,
+        rows.append((first + i, planned.pk, 1, "published", 100, 1, html, "", "", planned.organiser, built, built,
                      built + datetime.timedelta(days=3), built + datetime.timedelta(days=3)))  # fmt: skip
-    fields = ["id", "round", "version", "status", "progress", "html", "pdf", "error", "requested_by", "created_at"]
+    fields = ["id", "round", "version", "status", "progress", "attempts", "html", "pdf", "error", "requested_by"]
+    fields += ["created_at"]
     fields += ["built_at", "published_at", "notified_at"]
     return write_rows(model=FollowUpReport, fields=fields, rows=rows)

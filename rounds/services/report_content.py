@@ -5,6 +5,7 @@ attribution :func:`rounds.services.comments.comment_public_attribution` allows (
 organisation; anonymised: a neutral label); internal, hidden and deleted comments are left out.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -58,16 +59,22 @@ class ReportSection:
     positions: list[ReportPosition] = field(default_factory=list)
 
 
-def participating_invitations(*, round_: Round) -> list[Invitation]:
-    """Who took part: the recorded attendance once there is any, otherwise those who accepted."""
-    invitations = round_.invitations.select_related("organisation", "user")
+def participants_among(invitations: Iterable[Invitation]) -> list[Invitation]:
+    """Who took part, of a round's ``invitations``: the recorded attendance once there is any, otherwise
+    those who accepted."""
+    invitations = list(invitations)
     attended = [i for i in invitations if i.attended_at is not None]
     if attended:
         return attended
     return [i for i in invitations if i.rsvp == Invitation.Rsvp.ACCEPTED]
 
 
-def _organisations(invitations: list[Invitation]) -> list[Organisation]:
+def participating_invitations(*, round_: Round) -> list[Invitation]:
+    return participants_among(round_.invitations.select_related("organisation", "user"))
+
+
+def organisations_of(invitations: list[Invitation]) -> list[Organisation]:
+    """The organisations of ``invitations``, once each, by name."""
     seen: dict[int, Organisation] = {}
     for invitation in invitations:
         if invitation.organisation_id and invitation.organisation_id not in seen:
@@ -114,7 +121,7 @@ def report_content(*, round_: Round) -> dict:
     )
     notes = list(round_.notes.exclude(body="").order_by("agenda_item__order", "created_at", "pk"))
     invitations = participating_invitations(round_=round_)
-    organisations = _organisations(invitations)
+    organisations = organisations_of(invitations)
     strategies = _strategies_in_force(organisations, [item.clause_id for item in items])
 
     general = ReportSection(anchor="allgemein", clause=None)
@@ -163,4 +170,6 @@ def report_content(*, round_: Round) -> dict:
         "sections": clause_sections,
         "findings": [f for s in [general, *clause_sections] for f in s.findings],
         "people_count": len(invitations),
+        "clause_list": "; ".join(f"§ {s.clause.number} {s.clause.title}" for s in clause_sections),
+        "series_description": render_markdown(round_.series.description) if round_.series.description else "",
     }

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from participants.markup import plain_text
 from rounds.models import FollowUpReport, ReportDelivery
+from rounds.selectors.reports import report_absolute_url, report_previous_published
 from rounds.services.invitation_mail import AUTOMATIC
 from rounds.services.report_content import participating_invitations
 from strategy_exchange.mail import build_email
@@ -51,7 +52,8 @@ def report_notify(*, report_id: int) -> int:
 
 
 def report_url(*, report: FollowUpReport) -> str:
-    return settings.SITE_URL + reverse("report_detail", kwargs={"pk": report.pk})
+    """The version's own address: it stays valid when a later version is published."""
+    return report_absolute_url(report)
 
 
 def report_message(*, delivery: ReportDelivery):
@@ -74,6 +76,7 @@ def report_message(*, delivery: ReportDelivery):
             "user": delivery.user,
             "starts_at": timezone.localtime(report.round.starts_at),
             "report_url": report_url(report=report),
+            "previous": report_previous_published(report=report),  # set when this version is an update
             "findings": [plain_text(note.body) for note in findings],
             "pdf_attached": bool(attachments),
             "pdf_too_large": too_large,

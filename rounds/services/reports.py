@@ -7,15 +7,12 @@ deployment may move it to object storage by configuration.
 """
 
 import datetime
-import gc
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -23,7 +20,7 @@ from django.utils.translation import gettext
 from participants.models import User
 from rounds.models import FollowUpReport, Round
 from rounds.services.report_content import report_content
-from rounds.services.report_pdf import render_pdf
+from rounds.services.report_pdf import PdfEngineError, render_pdf
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
 
@@ -31,17 +28,12 @@ logger = logging.getLogger(__name__)
 
 BUILDABLE = (Round.Status.HELD, Round.Status.PUBLISHED)
 
-# A build creates hundreds of thousands of short-lived objects (most in the PDF layout); with Python's
-# default thresholds the cyclic garbage collector runs thousands of times per report and takes about a
-# fifth of the build's time.
-BUILD_GC_THRESHOLD = (50_000, 50, 100)
 
-
-def _enqueue_build(report_id: int) -> None:
+def _enqueue_build(report_id: int, countdown: float | None = None) -> None:
     from rounds.tasks.reports import build_report
     from strategy_exchange.celery import enqueue
 
-    transaction.on_commit(lambda: enqueue(build_report, report_id))
+    transaction.on_commit(lambda: enqueue(build_report, report_id, countdown=countdown))
 
 
 def report_request(*, round_: Round, user: User | None) -> FollowUpReport:
@@ -67,60 +59,84 @@ def report_render_html(*, report: FollowUpReport, built_at: datetime.datetime) -
         return render_to_string("rounds/report/report.html", context)
 
 
-@contextmanager
-def fewer_garbage_collections() -> Iterator[None]:
-    """Collect cyclic garbage rarely while the block runs (a large report's peak memory grows by about
-    100 MB). What is left is collected by the next full collection afterwards; collecting it here would
-    take back a third of the gain."""
-    previous = gc.get_threshold()
-    gc.set_threshold(*BUILD_GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
+def _attempt_failed(*, report_id: int, error: str) -> None:
+    """Record a failed attempt: back into the queue (retried after a pause), or failed after the last one."""
+    with transaction.atomic():
+        report = FollowUpReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status != FollowUpReport.Status.BUILDING:
+            return
+        last = report.attempts >= settings.REPORT_BUILD_MAX_ATTEMPTS
+        report.status = FollowUpReport.Status.FAILED if last else FollowUpReport.Status.QUEUED
+        report.error = error[:2000]
+        report.progress = 0
+        report.save(update_fields=["status", "error", "progress"])
+        if not last:
+            _enqueue_build(report_id, countdown=settings.REPORT_BUILD_RETRY_SECONDS * report.attempts)
 
 
 def report_build(*, report_id: int) -> bool:
-    """Build HTML and PDF of a queued report. Returns False when there was nothing to build."""
+    """Build HTML and PDF of a queued report. Returns False when there was nothing to build or it failed.
+
+    The attempt is counted when the build is claimed, before anything can crash; the PDF is made in a
+    child process with a time limit (:func:`rounds.services.report_pdf.render_pdf`). A failed attempt
+    puts the report back into the queue, the last one (``REPORT_BUILD_MAX_ATTEMPTS``) marks it failed
+    with the reason, which the organiser sees with a button to try again (:func:`report_retry`)."""
     started_at = timezone.now()
     # While building, built_at holds the start of the build (the sweep's clock); afterwards its end.
-    claimed = FollowUpReport.objects.filter(pk=report_id, status=FollowUpReport.Status.QUEUED).update(
-        status=FollowUpReport.Status.BUILDING, progress=5, error="", built_at=started_at
-    )
+    claimed = FollowUpReport.objects.filter(
+        pk=report_id, status=FollowUpReport.Status.QUEUED, attempts__lt=settings.REPORT_BUILD_MAX_ATTEMPTS
+    ).update(status=FollowUpReport.Status.BUILDING, progress=5, attempts=F("attempts") + 1, built_at=started_at)
     if not claimed:
         return False
     report = FollowUpReport.objects.select_related("round__series").get(pk=report_id)
     built_at = started_at
     try:
-        with fewer_garbage_collections():
-            html = report_render_html(report=report, built_at=built_at)
-            _progress(report_id, 40)
-            pdf = render_pdf(report=report, html=html)
+        html = report_render_html(report=report, built_at=built_at)
+        _progress(report_id, 40)
+        pdf = render_pdf(report=report, html=html)
         _progress(report_id, 85)
         filename = f"nachbericht-{report.round.series.slug}-runde-{report.round.number}-v{report.version}.pdf"
         report.pdf.save(filename, ContentFile(pdf), save=False)
     except Exception as exc:
-        FollowUpReport.objects.filter(pk=report_id, status=FollowUpReport.Status.BUILDING).update(
-            status=FollowUpReport.Status.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000]
-        )
-        logger.exception("Report %s failed", report_id)
+        error = str(exc) if isinstance(exc, PdfEngineError) else f"{exc.__class__.__name__}: {exc}"
+        logger.warning("Report %s, attempt %s failed: %s", report_id, report.attempts, error)
+        _attempt_failed(report_id=report_id, error=error)
         return False
     FollowUpReport.objects.filter(pk=report_id, status=FollowUpReport.Status.BUILDING).update(
-        status=FollowUpReport.Status.BUILT, progress=100, html=html, pdf=report.pdf.name, built_at=timezone.now()
+        status=FollowUpReport.Status.BUILT,
+        progress=100,
+        html=html,
+        pdf=report.pdf.name,
+        error="",
+        built_at=timezone.now(),
     )
     return True
 
 
+def report_retry(*, report: FollowUpReport, user: User | None) -> FollowUpReport:
+    """Queue a failed report for a new round of attempts (the organiser's "Erneut versuchen")."""
+    with transaction.atomic():
+        retried = FollowUpReport.objects.filter(pk=report.pk, status=FollowUpReport.Status.FAILED).update(
+            status=FollowUpReport.Status.QUEUED, attempts=0, progress=0
+        )
+        if not retried:
+            raise DomainError(gettext("Nur ein fehlgeschlagener Nachbericht kann erneut erstellt werden."))
+        _enqueue_build(report.pk)
+    report.refresh_from_db()
+    return report
+
+
 def report_publish(*, report: FollowUpReport, user: User | None) -> FollowUpReport:
-    """Publish a built report; an earlier published version of the round is withdrawn. The participants
-    are emailed once, after commit (see :mod:`rounds.services.report_delivery`)."""
+    """Publish a built report; an earlier published version of the round is superseded (it stays readable
+    at its own address, pointing to this one). The participants are emailed once, after commit (see
+    :mod:`rounds.services.report_delivery`); the email of a later version says it is an update."""
     from rounds.services.report_delivery import report_notify_after_commit
 
     if report.status != FollowUpReport.Status.BUILT:
         raise DomainError(gettext("Nur ein fertig erstellter Nachbericht kann veröffentlicht werden."))
     with transaction.atomic():
         FollowUpReport.objects.filter(round=report.round, status=FollowUpReport.Status.PUBLISHED).update(
-            status=FollowUpReport.Status.BUILT
+            status=FollowUpReport.Status.SUPERSEDED
         )
         report.status = FollowUpReport.Status.PUBLISHED
         report.published_at = timezone.now()
@@ -132,17 +148,28 @@ def report_publish(*, report: FollowUpReport, user: User | None) -> FollowUpRepo
 
 
 def reports_sweep() -> int:
-    """Re-enqueue builds lost with a broker message or a killed worker. Returns how many."""
+    """Re-enqueue builds lost with a broker message or a killed worker. Returns how many.
+
+    A build stuck in "building" has used its attempt: it goes back into the queue, or, after the last
+    attempt, is marked failed. A failed report is never taken up again (only the organiser retries it)."""
     now = timezone.now()
     stuck_building = now - datetime.timedelta(seconds=settings.DELIVERY_STUCK_SENDING_SECONDS)
     stuck_queued = now - datetime.timedelta(seconds=settings.DELIVERY_STUCK_QUEUED_SECONDS)
-    FollowUpReport.objects.filter(status=FollowUpReport.Status.BUILDING, built_at__lt=stuck_building).update(
-        status=FollowUpReport.Status.QUEUED
+    stuck = FollowUpReport.objects.filter(status=FollowUpReport.Status.BUILDING, built_at__lt=stuck_building)
+    with translation.override("de"):
+        given_up = gettext(
+            "Die Erstellung ist nach %(attempts)s Versuchen nicht fertig geworden (Absturz oder Zeitüberschreitung)."
+        ) % {"attempts": settings.REPORT_BUILD_MAX_ATTEMPTS}
+    stuck.filter(attempts__gte=settings.REPORT_BUILD_MAX_ATTEMPTS).update(
+        status=FollowUpReport.Status.FAILED, progress=0, error=given_up
     )
+    stuck.filter(attempts__lt=settings.REPORT_BUILD_MAX_ATTEMPTS).update(status=FollowUpReport.Status.QUEUED)
     ids = list(
-        FollowUpReport.objects.filter(status=FollowUpReport.Status.QUEUED, created_at__lt=stuck_queued).values_list(
-            "pk", flat=True
-        )
+        FollowUpReport.objects.filter(
+            status=FollowUpReport.Status.QUEUED,
+            created_at__lt=stuck_queued,
+            attempts__lt=settings.REPORT_BUILD_MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)
     )
     for pk in ids:
         _enqueue_build(pk)

@@ -197,3 +197,35 @@ def test_english_home_has_language_en_and_no_serious_accessibility_violation(pag
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_no_violations(page)
+
+
+def test_report_pages_and_archive_have_no_serious_accessibility_violation(page):
+    from django.utils import timezone
+
+    from rounds.models import FollowUpReport, Series
+    from rounds.services.reports import report_render_html
+
+    demo_with_round_three_ahead()
+    Series.objects.filter(slug=SERIES).update(report_visibility=Series.ReportVisibility.PUBLIC)
+    round_ = Round.objects.get(series__slug=SERIES, number=2)
+    FollowUpReport.objects.create(
+        round=round_, version=1, status=FollowUpReport.Status.SUPERSEDED, published_at=timezone.now()
+    )
+    latest = FollowUpReport.objects.create(
+        round=round_, version=2, status=FollowUpReport.Status.PUBLISHED, published_at=timezone.now()
+    )
+    for report in FollowUpReport.objects.filter(round=round_):
+        report.html = report_render_html(report=report, built_at=timezone.now())
+        report.save(update_fields=["html"])
+
+    for url in (
+        reverse("report_archive"),
+        reverse("report_version", kwargs={"round_pk": round_.pk, "version": 1}),
+        reverse("report_version", kwargs={"round_pk": round_.pk, "version": latest.version}),
+    ):
+        response = page.goto(url)
+        assert response.ok, f"{url}: {response.status}"
+        assert_no_violations(page)
+    expect(page.locator("h1")).to_have_text("Klauseln der Smart-City-Strategien – Runde 2")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -253,7 +253,7 @@ def test_report_publish_emails_each_participant_once_with_pdf(round_, django_cap
     assert sorted(m.to[0] for m in mail.outbox) == ["bamberg@example.org", "jena@example.org"]
     message = mail.outbox[0]
     assert message.subject == "Nachbericht: Klauseln der Smart-City-Strategien, Runde 2"
-    assert f"/nachberichte/{report.pk}/" in message.body
+    assert f"/runden/{round_.pk}/nachbericht/v1/" in message.body
     assert FINDINGS[0] in message.body
     assert [(name, mimetype) for name, _content, mimetype in message.attachments] == [
         ("nachbericht-klauseln-runde-2-v1.pdf", "application/pdf")
@@ -295,11 +295,11 @@ def test_report_detail_for_participant_after_publishing(round_, client, django_c
     participant = Invitation.objects.get(round=round_, user__email="jena@example.org").user
     client.force_login(participant)
 
-    before = client.get(f"/nachberichte/{report.pk}/")
+    before = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
     with django_capture_on_commit_callbacks(execute=True):
         report_publish(report=report, user=None)
-    after = client.get(f"/nachberichte/{report.pk}/")
-    pdf = client.get(f"/nachberichte/{report.pk}/nachbericht.pdf")
+    after = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
+    pdf = client.get(f"/runden/{round_.pk}/nachbericht/v1/nachbericht.pdf")
 
     assert before.status_code == 404
     assert after.status_code == 200
@@ -313,20 +313,21 @@ def test_report_detail_hidden_from_strangers_and_anonymous(round_, client, djang
     with django_capture_on_commit_callbacks(execute=True):
         report_publish(report=report, user=None)
 
-    anonymous = client.get(f"/nachberichte/{report.pk}/")
+    anonymous = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
+    old_address = client.get(f"/nachberichte/{report.pk}/")
     client.force_login(UserFactory())
-    stranger = client.get(f"/nachberichte/{report.pk}/nachbericht.pdf")
+    stranger = client.get(f"/runden/{round_.pk}/nachbericht/v1/nachbericht.pdf")
 
-    assert (anonymous.status_code, stranger.status_code) == (404, 404)
+    assert (anonymous.status_code, old_address.status_code, stranger.status_code) == (404, 404, 404)
 
 
 def test_report_detail_organiser_reviews_unpublished_version(
     round_, organiser, client, django_capture_on_commit_callbacks
 ):
-    report = build(round_, django_capture_on_commit_callbacks)
+    build(round_, django_capture_on_commit_callbacks)
     client.force_login(organiser)
 
-    response = client.get(f"/nachberichte/{report.pk}/")
+    response = client.get(f"/runden/{round_.pk}/nachbericht/v1/")
 
     assert response.status_code == 200
     assert FINDINGS[2] in response.content.decode()
@@ -347,34 +348,6 @@ def test_pdf_document_drops_only_the_whitespace_between_block_level_tags():
     )
 
 
-def test_report_build_collects_garbage_rarely_and_restores_the_thresholds(
-    round_, django_capture_on_commit_callbacks, monkeypatch
-):
-    import gc
-
-    from rounds.services import reports
-
-    during = []
-
-    def failing_render_pdf(**kwargs):
-        during.append(gc.get_threshold())
-        raise RuntimeError("layout failed")
-
-    monkeypatch.setattr(reports, "render_pdf", failing_render_pdf)
-    before = gc.get_threshold()
-    with django_capture_on_commit_callbacks(execute=False):
-        report = report_request(round_=round_, user=None)
-
-    assert report_build(report_id=report.pk) is False
-
-    assert during == [reports.BUILD_GC_THRESHOLD]
-    assert reports.BUILD_GC_THRESHOLD[0] > before[0]
-    assert gc.get_threshold() == before
-    report.refresh_from_db()
-    assert report.status == FollowUpReport.Status.FAILED
-    assert report.error == "RuntimeError: layout failed"
-
-
 def test_worker_loads_the_pdf_engine_when_it_starts(monkeypatch):
     from celery.signals import worker_init
 
@@ -388,3 +361,50 @@ def test_worker_loads_the_pdf_engine_when_it_starts(monkeypatch):
         worker_init.send(sender=None)
 
     assert loaded == [True]
+
+
+def test_report_reads_as_an_article_title_introduction_organisations_then_each_clause(
+    round_, django_capture_on_commit_callbacks
+):
+    report = build(round_, django_capture_on_commit_callbacks)
+    html = report.html
+
+    lead = " ".join(re.search(r'<p class="report__lead">(.*?)</p>', html, flags=re.S).group(1).split())
+    landmarks = [
+        "<h1>Klauseln der Smart-City-Strategien – Runde 2</h1>",
+        'class="report__lead"',
+        "<h2>Teilnehmende Organisationen</h2>",
+        "<h2>§ 4 Beteiligung aller relevanten Akteure</h2>",
+        "<figcaption>Typische Formulierung</figcaption>",
+        "<h3>Kernergebnisse</h3>",
+        "<h3>Stimmen aus der Runde</h3>",
+        "<h2>§ 5 Klausel fünf</h2>",
+        "<h2>Protokollnotizen</h2>",
+    ]
+    found, position = [], 0
+    for landmark in landmarks:  # each after the one before
+        position = html.find(landmark, position)
+        found.append(position >= 0)
+    assert all(found), [landmark for landmark, ok in zip(landmarks, found, strict=True) if not ok]
+    assert lead == (
+        "Am 15. März 2022 kam die Austauschreihe „Klauseln der Smart-City-Strategien“ zu ihrer 2. Runde zusammen. "
+        "Es diskutierten Vertreter:innen von 2 Organisationen. "
+        "Auf der Tagesordnung standen § 4 Beteiligung aller relevanten Akteure; § 5 Klausel fünf."
+    )
+    voice = html.split("<h3>Stimmen aus der Runde</h3>")[1].split("</ul>")[0]
+    assert '<figcaption class="report__attribution">– Stadt Jena</figcaption>' in voice
+
+
+def test_report_page_styles_set_a_readable_measure_and_print_the_article_alone():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+    printed = css.split("@media print {", 1)[1]
+
+    assert ".report p, .report li { max-width: 68ch; }" in css
+    assert ".site-header, .site-nav, .site-footer, .messages, .report-page__tools { display: none !important; }" in (
+        printed
+    )
+    assert ".report__protocol { break-before: page; }" in printed

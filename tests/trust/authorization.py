@@ -165,6 +165,8 @@ def kwargs_for(route: Route, world: SimpleNamespace) -> dict[str, object]:
             values[kwarg] = world.revision.pk
         elif kwarg == "report_pk":
             values[kwarg] = world.report.pk
+        elif kwarg == "version":
+            values[kwarg] = world.report.version
         elif kwarg == "membership_pk":
             values[kwarg] = world.membership.pk
         elif kwarg == "strategy_pk":

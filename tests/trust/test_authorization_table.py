@@ -56,8 +56,16 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "datenschutz/konto-loeschen/": (SIGNED_IN, SIGNED_IN),  # account_delete
     "reihen/<slug:slug>/teilnehmende.csv": (SERIES_ORGANISERS, SIGNED_IN_405),  # participants_export
     "reihen/<slug:slug>/teilnehmende.json": (SERIES_ORGANISERS, SIGNED_IN_405),  # participants_export_json
+    "nachberichte/": (EVERYONE, NOBODY_405),  # report_archive
+    "nachberichte/feed/": (EVERYONE, NOBODY_405),  # report_feed
     "nachberichte/<int:pk>/": (REPORT_DRAFT_READERS, NOBODY_405),  # report_detail
     "nachberichte/<int:pk>/nachbericht.pdf": (REPORT_DRAFT_READERS, NOBODY_405),  # report_pdf
+    "runden/<int:round_pk>/nachbericht/": (NOBODY_404, NOBODY_405),  # report_latest (nothing published)
+    "runden/<int:round_pk>/nachbericht/v<int:version>/": (REPORT_DRAFT_READERS, NOBODY_405),  # report_version
+    "runden/<int:round_pk>/nachbericht/v<int:version>/nachbericht.pdf": (
+        REPORT_DRAFT_READERS,
+        NOBODY_405,
+    ),  # report_version_pdf
     "orga/": (ANY_ORGANISER, SIGNED_IN_405),  # orga:dashboard
     "orga/reihen/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # orga:series_create
     "orga/reihen/<slug:slug>/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:series_detail
@@ -131,6 +139,10 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         SIGNED_IN_405,
         ROUND_ORGANISERS,
     ),  # orga:report_publish
+    "orga/runden/<int:pk>/nachbericht/<int:report_pk>/erneut-versuchen/": (
+        SIGNED_IN_405,
+        ROUND_ORGANISERS,
+    ),  # orga:report_retry
     "orga/organisationen/": (ANY_ORGANISER, SIGNED_IN_405),  # orga:organisation_list
     "orga/organisationen/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # orga:organisation_create
     "orga/organisationen/<slug:slug>/": (ORGANISERS_NOT_MEMBERS, SIGNED_IN_405),  # orga:organisation_detail

@@ -1,4 +1,4 @@
-"""Report review: start the build, watch its progress, preview, publish."""
+"""Report review: start the build, watch its progress, try a failed build again, preview, publish."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -75,5 +75,21 @@ def report_publish(request: HttpRequest, pk: int, report_pk: int) -> HttpRespons
     else:
         messages.success(
             request, _("Version %(version)s des Nachberichts ist veröffentlicht.") % {"version": item.version}
+        )
+    return redirect("orga:report", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def report_retry(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    item = get_object_or_404(round_.reports, pk=report_pk)
+    try:
+        report_services.report_retry(report=item, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Version %(version)s des Nachberichts wird erneut erstellt.") % {"version": item.version}
         )
     return redirect("orga:report", pk=round_.pk)

@@ -1,0 +1,98 @@
+"""The PDF engine in a process of its own: the complete HTML document on stdin, the PDF on stdout.
+
+Run as ``python -m rounds.services.report_pdf_engine --static-dir DIR --fonts-dir DIR`` by
+:func:`rounds.services.report_pdf.render_pdf`. It needs neither Django nor the database, and whatever
+happens to it (a crash of the layout engine, a timeout, an exhausted memory) ends only this process.
+
+The engine sees no system fonts: fontconfig is pointed at a configuration that lists only the fonts
+directory, and the fonts are declared by ``@font-face`` in that directory's ``dejavu.css``. Without
+the fonts the process refuses with a readable message (exit status 3) instead of rendering boxes or
+crashing. It fetches nothing but files below the static and the fonts directory.
+"""
+
+import argparse
+import gc
+import os
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
+
+FONTS_CSS = "dejavu.css"
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
+EXIT_REFUSED = 3
+
+# A build creates hundreds of thousands of short-lived objects (most in the PDF layout); with Python's
+# default thresholds the cyclic garbage collector runs thousands of times per report and takes about a
+# fifth of the build's time. The process ends after one document, so its garbage never needs collecting.
+BUILD_GC_THRESHOLD = (50_000, 50, 100)
+
+FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>{fonts_dir}</dir>
+  <cachedir>{cache_dir}</cachedir>
+</fontconfig>
+"""
+
+
+def missing_fonts(fonts_dir: Path) -> list[str]:
+    """The font files (and their stylesheet) that ``fonts_dir`` lacks."""
+    return [name for name in (*FONT_FILES, FONTS_CSS) if not (fonts_dir / name).is_file()]
+
+
+def _fetcher(allowed: list[Path]):
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    roots = [root.resolve() for root in allowed]
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Fetches only files below the allowed directories: never the network, never other files."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.scheme != "file" or not any(path.is_relative_to(root) for root in roots):
+                raise URLFetchingError(f"Not fetched: {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols={"file"})
+
+
+def render(*, document: str, static_dir: Path, fonts_dir: Path) -> bytes:
+    """The PDF of ``document``; fontconfig must already be limited to ``fonts_dir`` (see :func:`main`)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _fetcher([static_dir, fonts_dir])
+    font_config = FontConfiguration()
+    fonts = CSS(filename=str(fonts_dir / FONTS_CSS), font_config=font_config, url_fetcher=fetcher)
+    html = HTML(string=document, base_url=static_dir.as_uri() + "/", url_fetcher=fetcher)
+    return html.write_pdf(stylesheets=[fonts], font_config=font_config, custom_metadata=True, pdf_tags=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--static-dir", type=Path, required=True)
+    parser.add_argument("--fonts-dir", type=Path, required=True)
+    args = parser.parse_args(argv)
+    fonts_dir = args.fonts_dir.resolve()
+    missing = missing_fonts(fonts_dir)
+    if missing:
+        print(f"Schriftdateien fehlen in {fonts_dir}: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_REFUSED
+    document = sys.stdin.buffer.read().decode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="report-fonts-") as workdir:
+        config = Path(workdir) / "fonts.conf"
+        config.write_text(FONTCONFIG.format(fonts_dir=escape(str(fonts_dir)), cache_dir=escape(workdir)))
+        os.environ["FONTCONFIG_FILE"] = str(config)  # before the engine is imported: no system fonts
+        gc.set_threshold(*BUILD_GC_THRESHOLD)
+        pdf = render(document=document, static_dir=args.static_dir.resolve(), fonts_dir=fonts_dir)
+    sys.stdout.buffer.write(pdf)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
