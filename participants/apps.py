@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = _("Teilnehmende")
+
+    def ready(self) -> None:
+        from participants import merging
+
+        merging.connect()

@@ -7,6 +7,9 @@ class RoundsConfig(AppConfig):
     verbose_name = _("Austauschrunden")
 
     def ready(self) -> None:
-        from rounds import freshness
+        from participants.permissions import maintainer_check_register
+        from rounds import freshness, merging, permissions
 
         freshness.connect()
+        merging.connect()
+        maintainer_check_register(permissions.is_organiser)

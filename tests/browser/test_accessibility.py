@@ -117,7 +117,7 @@ PAGES = [
     ("organiser", "orga:attendance", {"pk": DemoRound(2)}),
     ("organiser", "orga:notes", {"pk": DemoRound(2)}),
     ("organiser", "orga:report", {"pk": DemoRound(1)}),
-    ("organiser", "orga:organisation_list", {}),
+    ("organiser", "participants:organisation_list", {}),
     ("organiser", "orga:organisation_detail", {"slug": "jena"}),
     ("organiser", "orga:round_create", {"slug": SERIES}),
     ("organiser", "orga:series_create", {}),
