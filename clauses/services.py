@@ -9,6 +9,7 @@ from participants.models import Strategy, User
 from strategy_exchange.errors import DomainError
 
 from .models import Clause, ClauseRevision, Position
+from .selectors import REVISED_FIELDS
 
 
 def position_save(
@@ -26,9 +27,6 @@ def position_save(
         defaults={"status": status, "quote": quote, "page": page, "updated_by": user},
     )
     return position
-
-
-REVISED_FIELDS = ("number", "title", "typical_wording", "explanation", "keywords")
 
 
 def _clean(values: dict) -> dict:
