@@ -171,6 +171,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rueckmeldung/<str:signed>/kalender.ics": (EXPIRED_LINK, NOBODY_405),  # rounds:rsvp_link_ics
     "klauseln/<int:number>/runden/": (EVERYONE, NOBODY_405),  # rounds:clause_history
     "klauseln/": (EVERYONE, NOBODY_405),  # clauses:library
+    "klauseln/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # clauses:clause_create
+    "klauseln/<int:number>/bearbeiten/": (ANY_ORGANISER, ANY_ORGANISER),  # clauses:clause_edit
     "klauseln/unsere-strategie/": (REPRESENTATIVES, SIGNED_IN_405),  # clauses:our_positions
     "klauseln/<int:number>/umsetzung/": (REPRESENTATIVES, REPRESENTATIVES),  # clauses:position_edit
     "klauseln/vergleich/": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix

@@ -71,6 +71,20 @@ class SeriesForm(forms.ModelForm):
         model = Series
         fields = list(EDITABLE)
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "report_visibility": forms.RadioSelect}
+        error_messages = {
+            "cadence_months": {
+                "required": _("Bitte geben Sie den Rhythmus in Monaten an."),
+                "invalid": _("Bitte geben Sie den Rhythmus als ganze Zahl von Monaten an."),
+                "min_value": _("Der Rhythmus beträgt mindestens einen Monat."),
+                "max_value": _("Der Rhythmus beträgt höchstens %(limit_value)s Monate."),
+            },
+            "default_duration_minutes": {
+                "invalid": _("Bitte geben Sie die Dauer als ganze Zahl von Minuten an."),
+                "min_value": _("Eine Runde dauert mindestens %(limit_value)s Minuten."),
+                "max_value": _("Eine Runde dauert höchstens %(limit_value)s Minuten."),
+            },
+            "report_visibility": {"invalid_choice": _("Bitte wählen Sie, wer die Nachberichte sehen darf.")},
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
