@@ -128,7 +128,7 @@ def test_series_update_service_refuses_a_negative_comment_window(setup):
 
 
 def test_series_settings_refused_to_representatives_and_anonymous(client, setup):
-    organiser, series = setup
+    series = setup[1]
     url = reverse("orga:series_edit", kwargs={"slug": series.slug})
     anonymous = client.get(url)
     client.force_login(MembershipFactory().user)
