@@ -200,6 +200,8 @@ def test_merge_page_previews_then_merges(client, pair):
     assert (lines["invitations"], lines["comments"], lines["attendance"]) == (1, 1, 1)
     assert merged["Location"] == reverse("orga:organisation_detail", kwargs={"slug": pair["target"].slug})
     assert OrganisationMerge.objects.get().merged_by == pair["organiser"]
+    detail = client.get(merged["Location"]).content.decode()
+    assert "Zusammengeführt: Jena am " in detail
 
 
 def test_merge_page_without_target_answers_a_german_error(client, pair):

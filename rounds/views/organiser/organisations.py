@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from participants import selectors as participant_selectors
 from participants.models import Organisation
 from rounds.forms.organiser.organisations import RepresentativeForm
 from rounds.permissions import can_remove_representative, is_organiser
@@ -18,6 +19,8 @@ from strategy_exchange import pages
 from strategy_exchange.errors import DomainError
 
 from .common import form_error
+
+MERGES_SHOWN = 20
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
@@ -37,6 +40,7 @@ def _detail(request: HttpRequest, organisation: Organisation, *, form=None, stat
         "organisation": organisation,
         "form": form or RepresentativeForm(),
         "can_remove": can_remove_representative(request.user, organisation),
+        "merges": list(participant_selectors.organisation_merges(organisation=organisation)[:MERGES_SHOWN]),
         **selectors.organisation_history(
             organisation=organisation, user=request.user, page=pages.page_number(request.GET.get("seite"))
         ),
