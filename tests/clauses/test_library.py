@@ -4,6 +4,9 @@ diff; the clause page shows the wording's history and which version each round d
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +212,26 @@ def test_library_pages_refuse_representatives_and_send_anonymous_to_login(client
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("account_login"))
     assert (get.status_code, post.status_code) == (403, 403)
     assert Clause.objects.get(number=4).title == "Beteiligung"
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # the session and the reader's flags
+    cache.clear()  # measure a render, not a cached fragment
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["clauses:clause_edit", "rounds:clause_history"])
+def test_clause_pages_queries_independent_of_the_number_of_versions(client, organiser, name):
+    counts = []
+    for number, edits in ((4, 1), (5, 30)):
+        clause = clause_create(number=number, title="Beteiligung", typical_wording="Fassung 0", author=organiser)
+        AgendaItemFactory(round=RoundFactory(status=Round.Status.HELD), clause=clause)
+        for edit in range(edits):
+            clause_update(clause=clause, author=UserFactory(), typical_wording=f"Fassung {edit + 1}")
+        client.force_login(organiser)
+        counts.append(_queries(client, reverse(name, kwargs={"number": number})))
+
+    assert counts[0] == counts[1]
