@@ -33,6 +33,16 @@ class PossibleDuplicates(DomainError):
         self.duplicates = duplicates
 
 
+class AgsTaken(DomainError):
+    """Another organisation has this AGS (it is unique): the organiser opens that one or corrects the AGS."""
+
+    def __init__(self, owner: Organisation):
+        super().__init__(
+            gettext("Dieser Amtliche Gemeindeschlüssel ist bereits einer anderen Organisation zugeordnet."), field="ags"
+        )
+        self.duplicates = [owner]
+
+
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:180] or "organisation"
     slug, counter = base, 2
@@ -42,10 +52,9 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 
 def _check_ags(ags: str | None, *, exclude_pk: int | None = None) -> None:
-    if ags and Organisation.objects.filter(ags=ags).exclude(pk=exclude_pk).exists():
-        raise DomainError(
-            gettext("Dieser Amtliche Gemeindeschlüssel ist bereits einer anderen Organisation zugeordnet."), field="ags"
-        )
+    owner = Organisation.objects.filter(ags=ags).exclude(pk=exclude_pk).first() if ags else None
+    if owner is not None:
+        raise AgsTaken(owner)
 
 
 def _check_duplicates(*, name: str, ags: str | None, confirmed: bool, exclude_pk: int | None = None) -> None:
