@@ -8,5 +8,16 @@ class ClausesConfig(AppConfig):
 
     def ready(self) -> None:
         from clauses import freshness
+        from clauses.models import Position
+        from participants.merging import Mover, mover_register
 
         freshness.connect()
+        # Positions belong to a strategy and move with it (they never collide: one per strategy and clause).
+        mover_register(
+            Mover(
+                key="positions",
+                label=_("Umsetzungen in den Strategien"),
+                order=40,
+                count=lambda organisation: Position.objects.filter(strategy__organisation=organisation).count(),
+            )
+        )

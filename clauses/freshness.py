@@ -3,6 +3,7 @@
 Every page and filter of the matrix shows positions, strategies, organisations and clauses: a save or
 delete of any of them (a service, a form or the admin) moves the counter on in the same transaction,
 and so does ``strategy_exchange.fragments.rows_changed`` after a ``QuerySet.update()`` of them.
+A stored version of a clause (``ClauseRevision``) moves its clause's version on: the clause page shows them.
 Connected once, in ``clauses.apps``.
 """
 
@@ -11,9 +12,9 @@ from functools import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from clauses.models import Clause, MatrixVersion, Position
+from clauses.models import Clause, ClauseRevision, MatrixVersion, Position
 from participants.models import Organisation, Strategy
-from strategy_exchange.fragments import depends_on
+from strategy_exchange.fragments import bump, depends_on
 
 MATRIX_ROW = 1
 
@@ -38,6 +39,12 @@ def matrix_changed(rows: QuerySet | None = None) -> None:
         MatrixVersion.objects.get_or_create(pk=MATRIX_ROW, defaults={"version": 2})
 
 
+def revisions_changed(rows: QuerySet) -> None:
+    """A clause's page shows the history of its versions: it is keyed on the clause's version."""
+    bump(Clause.objects.filter(pk__in=rows.values("clause_id")))
+
+
 def connect() -> None:
+    depends_on(ClauseRevision, revisions_changed)
     for model in (Position, Strategy, Organisation, Clause):
         depends_on(model, matrix_changed)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Strategy
@@ -17,6 +18,7 @@ class Clause(Versioned):
     title = models.CharField(_("Titel"), max_length=300)
     typical_wording = models.TextField(_("typische Formulierung"), blank=True)
     explanation = models.TextField(_("Erläuterung"), blank=True)
+    keywords = models.TextField(_("Schlagwörter"), blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
     class Meta:
@@ -27,6 +29,40 @@ class Clause(Versioned):
 
     def __str__(self) -> str:
         return f"§ {self.number} {self.title}"
+
+
+class ClauseRevision(models.Model):
+    """One stored version of a clause: what it said after a change, who changed it, when and which fields.
+
+    Written by ``clauses.services`` with every create and edit; the clause page shows the wording's history
+    and which version a round discussed (the one in force when the round began)."""
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("Klausel"))
+    revision = models.PositiveIntegerField(_("Fassung"))
+    number = models.PositiveSmallIntegerField(_("Nummer"))
+    title = models.CharField(_("Titel"), max_length=300)
+    typical_wording = models.TextField(_("typische Formulierung"), blank=True)
+    explanation = models.TextField(_("Erläuterung"), blank=True)
+    keywords = models.TextField(_("Schlagwörter"), blank=True)
+    changed_fields = models.JSONField(_("geänderte Felder"), default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geändert von"),
+    )
+    created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Fassung einer Klausel")
+        verbose_name_plural = _("Fassungen von Klauseln")
+        ordering = ["clause", "-revision"]
+        constraints = [models.UniqueConstraint(fields=["clause", "revision"], name="clause_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"§ {self.number} {self.title} (Fassung {self.revision})"
 
 
 class Position(models.Model):

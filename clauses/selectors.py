@@ -10,7 +10,9 @@ from django.db.models.functions import Lower
 from participants.models import Organisation, Strategy
 from participants.selectors import strategies_in_force
 
-from .models import Clause, Position
+from .models import Clause, ClauseRevision, Position
+
+REVISED_FIELDS = ("number", "title", "typical_wording", "explanation", "keywords")
 
 
 def clause_list() -> QuerySet[Clause]:
@@ -210,3 +212,54 @@ def position_for_cell(*, strategy_pk: int, number: int) -> tuple[Strategy, Claus
     if strategy is None or clause is None:
         return None
     return strategy, clause, position_get(strategy=strategy, clause=clause)
+
+
+# The versions of a clause ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: str
+    before: object
+    after: object
+
+
+@dataclass
+class RevisionEntry:
+    """One stored version with what changed against the version before it (all fields for the first)."""
+
+    revision: ClauseRevision
+    changes: list[FieldChange]
+
+
+def clause_revisions(*, clause: Clause) -> list[RevisionEntry]:
+    """Every version of the clause, newest first, each with its changes (two queries)."""
+    revisions = list(clause.revisions.select_related("author").order_by("revision"))
+    entries, previous = [], None
+    for revision in revisions:
+        changes = [
+            FieldChange(
+                name=name,
+                label=str(ClauseRevision._meta.get_field(name).verbose_name),
+                before=getattr(previous, name) if previous is not None else None,
+                after=getattr(revision, name),
+            )
+            for name in REVISED_FIELDS
+            if previous is None or getattr(previous, name) != getattr(revision, name)
+        ]
+        entries.append(RevisionEntry(revision=revision, changes=changes))
+        previous = revision
+    return entries[::-1]
+
+
+def revision_in_force(revisions: list[ClauseRevision], moment: datetime.datetime) -> ClauseRevision | None:
+    """The version a round starting at ``moment`` discussed: the last one saved before it began; a round
+    older than every stored version (recorded afterwards) discussed the first one. ``revisions`` in order."""
+    chosen = None
+    for revision in revisions:
+        if revision.created_at <= moment or chosen is None:
+            chosen = revision
+        else:
+            break
+    return chosen

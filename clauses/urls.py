@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import library_views, views
 
 app_name = "clauses"
 
 urlpatterns = [
     path("", views.library, name="library"),
+    path("neu/", library_views.clause_create, name="clause_create"),
+    path("<int:number>/bearbeiten/", library_views.clause_edit, name="clause_edit"),
     path("unsere-strategie/", views.our_positions, name="our_positions"),
     path("<int:number>/umsetzung/", views.position_edit, name="position_edit"),
     path("vergleich/", views.matrix, name="matrix"),

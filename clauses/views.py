@@ -22,11 +22,13 @@ from strategy_exchange.fragments import cached_fragment, fragment_key
 from . import freshness, selectors, services
 from .forms import MatrixFilterForm, PositionForm
 from .models import Position
+from .permissions import can_edit_library
 
 
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    return render(request, "clauses/library.html", {"clauses": selectors.clause_list()})
+    context = {"clauses": selectors.clause_list(), "can_edit": can_edit_library(request.user)}
+    return render(request, "clauses/library.html", context)
 
 
 def _our_strategy(request: HttpRequest):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from clauses.models import Clause, Position
+from clauses.services import clause_create
 from participants.models import Membership, Organisation, Strategy, User
 from rounds.models import AgendaItem, Comment, FollowUpReport, Invitation, MeetingNote, Round, Series
 from strategy_exchange.fragments import fragments_forget, rows_changed
@@ -119,8 +120,8 @@ def _load() -> dict[str, str]:
 
     clauses = {}
     for number, title, wording, explanation in CLAUSES:
-        clauses[number], _ = Clause.objects.get_or_create(
-            number=number, defaults={"title": title, "typical_wording": wording, "explanation": explanation}
+        clauses[number] = Clause.objects.filter(number=number).first() or clause_create(
+            number=number, title=title, typical_wording=wording, explanation=explanation
         )
 
     series, _ = Series.objects.get_or_create(

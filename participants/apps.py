@@ -7,6 +7,7 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Teilnehmende")
 
     def ready(self) -> None:
-        from participants import services
+        from participants import merging, services
 
         services.outbox_kinds_register()
+        merging.connect()

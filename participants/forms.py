@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Organisation, User
 from .validators import validate_pdf
 
 
@@ -118,3 +118,84 @@ class MembershipProposalAnswerForm(forms.Form):
         choices=[("confirm", _("Ja, ich vertrete diese Organisation")), ("decline", _("Nein"))],
         widget=forms.RadioSelect,
     )
+
+
+# The directory of organisations (for organisers) ---------------------------------------------------------
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"),
+        assume_scheme="https",
+        max_length=200,
+        required=False,
+        error_messages={"invalid": _("Bitte geben Sie eine gültige Internetadresse ein, z. B. https://…")},
+    )
+    # Asked for only when the organisation looks like one already in the directory (``ask_to_confirm``).
+    confirmed = forms.BooleanField(
+        label=_("Ich habe die ähnlichen Organisationen geprüft: Es ist eine andere Organisation."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "state", "place", "ags", "website"]
+        error_messages = {
+            "ags": {
+                "unique": _("Dieser Amtliche Gemeindeschlüssel ist bereits einer anderen Organisation zugeordnet.")
+            },
+            "name": {
+                "required": _("Bitte geben Sie den Namen der Organisation an."),
+                "max_length": _("Der Name darf höchstens %(limit_value)d Zeichen haben."),
+            },
+            "kind": {
+                "required": _("Bitte wählen Sie die Art der Organisation."),
+                "invalid_choice": _("Bitte wählen Sie eine Art aus der Liste."),
+            },
+            "state": {"invalid_choice": _("Bitte wählen Sie ein Bundesland aus der Liste.")},
+        }
+
+    def clean_ags(self) -> str | None:
+        return self.cleaned_data.get("ags") or None
+
+    def validate_unique(self) -> None:
+        """The AGS is checked by the service, which also names the organisation that has it."""
+
+    def ask_to_confirm(self, message: str) -> None:
+        """Show the confirmation checkbox (unticked) with the warning next to it; everything typed stays."""
+        self.fields["confirmed"].widget = forms.CheckboxInput()
+        data = self.data.copy()
+        data.pop(self.add_prefix("confirmed"), None)
+        self.data = data
+        self.add_error("confirmed", message)
+
+    def service_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name oder Ort"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Art"), choices=[("", _("alle Arten")), *Organisation.Kind.choices], required=False
+    )
+
+
+class OrganisationMergeForm(forms.Form):
+    """Which organisation the merged one goes into (it is deleted; the target keeps its name)."""
+
+    target = forms.ModelChoiceField(
+        label=_("Zusammenführen mit"),
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        empty_label=_("– Organisation wählen –"),
+        help_text=_("Diese Organisation bleibt bestehen und übernimmt alles; die andere wird danach gelöscht."),
+        error_messages={
+            "required": _("Bitte wählen Sie die Organisation, die bestehen bleibt."),
+            "invalid_choice": _("Bitte wählen Sie eine Organisation aus der Liste."),
+        },
+    )
+
+    def __init__(self, *args, source: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Organisation.objects.exclude(pk=source.pk).order_by("name")

@@ -271,3 +271,34 @@ class MembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.user} – {self.organisation}"
+
+
+class OrganisationMerge(models.Model):
+    """The audit entry of a merge: which organisation went into which, who did it and what moved.
+
+    The merged organisation is deleted; its name, short name and AGS stay here."""
+
+    target = models.ForeignKey(
+        Organisation,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="merges",
+        verbose_name=_("zusammengeführt in"),
+    )
+    source_pk = models.PositiveBigIntegerField(_("ID der zusammengeführten Organisation"))
+    source_name = models.CharField(_("zusammengeführte Organisation"), max_length=200)
+    source_slug = models.SlugField(_("Kurzname"), max_length=200)
+    source_ags = models.CharField(_("AGS"), max_length=8, blank=True)
+    moved = models.JSONField(_("übertragen"), default=dict, blank=True)
+    merged_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("zusammengeführt von")
+    )
+    created_at = models.DateTimeField(_("am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zusammenführung von Organisationen")
+        verbose_name_plural = _("Zusammenführungen von Organisationen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.target or '–'}"

@@ -1,13 +1,14 @@
 """Read queries of the participants app."""
 
 import re
+import unicodedata
 from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from .models import AccountInvitation, MembershipProposal, Organisation, Strategy, User
+from .models import AccountInvitation, MembershipProposal, Organisation, OrganisationMerge, Strategy, User
 
 
 def account_invitation_by_token(*, token: str) -> AccountInvitation | None:
@@ -96,3 +97,71 @@ def user_of_session(*, user_id) -> User | None:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     return None if row is None else User.from_db(using, attnames, row)
+
+
+# The directory of organisations ------------------------------------------------------------------------
+
+# Words that name the kind of a body rather than the body: "Stadt Jena", "Jena, Stadt" and "Jena" are one.
+KIND_WORDS = frozenset(
+    {
+        "stadt",
+        "landkreis",
+        "kreis",
+        "gemeinde",
+        "markt",
+        "hansestadt",
+        "landeshauptstadt",
+        "kreisstadt",
+        "kreisfreie",
+        "grosse",
+        "freie",
+        "und",
+        "universitaetsstadt",
+        "wissenschaftsstadt",
+    }
+)
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def organisation_name_key(name: str) -> str:
+    """A name folded for comparison: case, umlauts and ß, accents and punctuation ignored, and words that name
+    the kind of body (Stadt, Landkreis, Kreis, Gemeinde, Markt, Hansestadt …) left out."""
+    folded = unicodedata.normalize("NFKC", name or "").casefold().translate(_FOLD)
+    folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    words = [word for word in _NOT_WORD.split(folded) if word]
+    kept = [word for word in words if word not in KIND_WORDS]
+    return " ".join(kept or words)
+
+
+def organisation_duplicates(*, name: str, ags: str | None = None, exclude_pk: int | None = None) -> list[Organisation]:
+    """Organisations that are likely the same as one named ``name`` with ``ags``: the same AGS, or the same
+    name once folded (:func:`organisation_name_key`). The same AGS comes first, then by name."""
+    key = organisation_name_key(name)
+    candidates = Organisation.objects.exclude(pk=exclude_pk).order_by("name", "pk")
+    same_ags = list(candidates.filter(ags=ags)) if ags else []
+    seen = {organisation.pk for organisation in same_ags}
+    same_name = [
+        Organisation(pk=pk)
+        for pk, other in candidates.values_list("pk", "name")
+        if pk not in seen and key and organisation_name_key(other) == key
+    ]
+    if same_name:
+        by_pk = Organisation.objects.in_bulk([organisation.pk for organisation in same_name])
+        same_name = [by_pk[organisation.pk] for organisation in same_name if organisation.pk in by_pk]
+    return same_ags + same_name
+
+
+def organisation_search(*, query: str = "", kind: str = "") -> QuerySet[Organisation]:
+    organisations = Organisation.objects.annotate(member_count=Count("memberships", distinct=True)).order_by("name")
+    query = query.strip()
+    if query:
+        organisations = organisations.filter(Q(name__icontains=query) | Q(place__icontains=query))
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations
+
+
+def organisation_merges(*, organisation: Organisation) -> QuerySet[OrganisationMerge]:
+    """The organisations merged into this one, newest first (the audit entries)."""
+    return OrganisationMerge.objects.filter(target=organisation).select_related("merged_by")

@@ -7,8 +7,11 @@ class RoundsConfig(AppConfig):
     verbose_name = _("Austauschrunden")
 
     def ready(self) -> None:
-        from rounds import freshness
+        from participants.permissions import maintainer_check_register
+        from rounds import freshness, merging, permissions
         from rounds.services import messages
 
         freshness.connect()
         messages.outbox_kinds_register()
+        merging.connect()
+        maintainer_check_register(permissions.is_organiser)

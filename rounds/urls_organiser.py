@@ -65,10 +65,8 @@ urlpatterns = [
     path(f"{round_}nachbericht/<int:report_pk>/veroeffentlichen/", reports.report_publish, name="report_publish"),
     path(f"{round_}nachbericht/<int:report_pk>/erneut-versuchen/", reports.report_retry, name="report_retry"),
     # organisations and people
-    path("organisationen/", organisations.organisation_list, name="organisation_list"),
-    path("organisationen/neu/", organisations.organisation_create, name="organisation_create"),
+    # (the directory itself, list, create, edit, merge and delete, is ``participants``')
     path("organisationen/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
-    path("organisationen/<slug:slug>/bearbeiten/", organisations.organisation_edit, name="organisation_edit"),
     path("organisationen/<slug:slug>/vertretungen/", organisations.representative_add, name="representative_add"),
     path(
         "organisationen/<slug:slug>/vertretungen/<int:membership_pk>/entfernen/",

@@ -8,9 +8,9 @@ admin.site.site_header = "Strategie-Austausch – Verwaltung"
 admin.site.site_title = "Strategie-Austausch"
 
 urlpatterns = [
+    path("", include("participants.urls")),  # first: its /orga/organisationen/neu/ is no organisation's page
     path("", include("rounds.urls")),
     path("klauseln/", include("clauses.urls")),
-    path("", include("participants.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

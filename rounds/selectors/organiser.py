@@ -277,16 +277,6 @@ def reports(*, round_: Round) -> list[FollowUpReport]:
     return list(round_.reports.select_related("requested_by").order_by("-version"))
 
 
-def organisation_search(*, query: str = "", kind: str = "") -> QuerySet[Organisation]:
-    organisations = Organisation.objects.annotate(member_count=Count("memberships", distinct=True)).order_by("name")
-    query = query.strip()
-    if query:
-        organisations = organisations.filter(Q(name__icontains=query) | Q(place__icontains=query))
-    if kind:
-        organisations = organisations.filter(kind=kind)
-    return organisations
-
-
 ORGANISATION_ROUNDS_PER_PAGE = 20
 
 

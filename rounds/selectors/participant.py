@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from clauses.models import Clause
+from clauses.models import Clause, ClauseRevision
+from clauses.selectors import revision_in_force
 from participants.models import Organisation, User
 from rounds import permissions
 from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
@@ -92,6 +93,7 @@ class ClauseRound:
     mode: str | None = None
     may_read: bool = False
     may_open: bool = False
+    revision: ClauseRevision | None = None  # the version of the clause the round discussed
 
     @property
     def more(self) -> bool:
@@ -161,6 +163,7 @@ def clause_history(*, rounds_page: ClauseRoundsPage, user: User) -> list[ClauseR
         ).order_by("created_at", "id")
         for note in notes.distinct():
             findings[note.agenda_item_id].append(note)
+    revisions = list(ClauseRevision.objects.filter(clause_id=items[0].clause_id).order_by("revision")) if items else []
     return [
         ClauseRound(
             item=item,
@@ -170,6 +173,7 @@ def clause_history(*, rounds_page: ClauseRoundsPage, user: User) -> list[ClauseR
             mode=visibility[item.round_id],
             may_read=visibility[item.round_id] is not None,
             may_open=visibility[item.round_id] == "full",
+            revision=revision_in_force(revisions, item.round.starts_at),
         )
         for item in items
     ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 
 from clauses.models import Clause
 from clauses.services import clause_create
+from participants.models import User
 from rounds.models import AgendaItem, MeetingNote, Round
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
@@ -48,11 +49,19 @@ def agenda_add_clause(*, round_: Round, clause: Clause, carried_from: MeetingNot
 
 @transaction.atomic
 def agenda_create_clause(
-    *, round_: Round, number: int, title: str, typical_wording: str = "", explanation: str = ""
+    *,
+    round_: Round,
+    number: int,
+    title: str,
+    typical_wording: str = "",
+    explanation: str = "",
+    author: User | None = None,
 ) -> AgendaItem:
     """Create a new clause in the library and put it on the agenda in one step."""
     _check_editable(round_)
-    clause = clause_create(number=number, title=title, typical_wording=typical_wording, explanation=explanation)
+    clause = clause_create(
+        number=number, title=title, typical_wording=typical_wording, explanation=explanation, author=author
+    )
     return agenda_add_clause(round_=round_, clause=clause)
 
 

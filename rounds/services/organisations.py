@@ -1,9 +1,9 @@
-"""Organisations and their representatives, maintained by organisers without the admin."""
+"""The representatives of organisations, maintained by organisers without the admin (the directory of
+organisations itself is ``participants.directory``)."""
 
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from participants.models import AccountInvitation, Membership, Organisation, User
@@ -11,59 +11,6 @@ from participants.services import account_invitation_notify, membership_end, mem
 from rounds.permissions import can_remove_representative
 from strategy_exchange.errors import DomainError
 from strategy_exchange.limits import EMAIL_MAX_LENGTH
-
-FIELDS = ("name", "kind", "state", "place", "ags", "website")
-
-
-def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:180] or "organisation"
-    slug, counter = base, 2
-    while Organisation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
-
-
-def _check_ags(ags: str | None, *, exclude_pk: int | None = None) -> None:
-    if ags and Organisation.objects.filter(ags=ags).exclude(pk=exclude_pk).exists():
-        raise DomainError(
-            gettext("Dieser Amtliche Gemeindeschlüssel ist bereits einer anderen Organisation zugeordnet."), field="ags"
-        )
-
-
-@transaction.atomic
-def organisation_create(
-    *, name: str, kind: str, state: str = "", place: str = "", ags: str | None = None, website: str = ""
-) -> Organisation:
-    _check_ags(ags)
-    try:
-        with transaction.atomic():
-            organisation = Organisation.objects.create(
-                name=name,
-                slug=_unique_slug(name),
-                kind=kind,
-                state=state,
-                place=place,
-                ags=ags or None,
-                website=website,
-            )
-    except IntegrityError:
-        raise DomainError(
-            gettext("Die Organisation konnte nicht angelegt werden, bitte versuchen Sie es erneut.")
-        ) from None
-    return organisation
-
-
-@transaction.atomic
-def organisation_update(*, organisation: Organisation, **values) -> Organisation:
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-    _check_ags(values.get("ags"), exclude_pk=organisation.pk)
-    for name, value in values.items():
-        setattr(organisation, name, value)
-    organisation.ags = organisation.ags or None
-    organisation.save()
-    return organisation
 
 
 def person_get_or_invite(

@@ -3,12 +3,13 @@
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from participants.models import User
-from rounds.models import CalendarFeedKey, Series
+from rounds.models import CalendarFeedKey, Series, validate_reminder_days
 from strategy_exchange.errors import DomainError
 
 EDITABLE = (
@@ -21,7 +22,12 @@ EDITABLE = (
     "default_duration_minutes",
     "default_online_link",
     "report_visibility",
+    "reminder_days",
+    "comment_days_before",
+    "comment_days_after",
 )
+MAX_COMMENT_DAYS = 365
+SETTINGS = ("reminder_days", "comment_days_before", "comment_days_after")  # None: left as they are
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -30,6 +36,24 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     while Series.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
+
+
+def _check_settings(values: dict) -> None:
+    """Reminder days and the comment window, whoever calls (the form checks the same and says it first)."""
+    days = values.get("reminder_days")
+    if days is not None:
+        try:
+            validate_reminder_days(days)
+        except ValidationError as error:
+            raise DomainError(error.messages[0], field="reminder_days") from None
+    for name in ("comment_days_before", "comment_days_after"):
+        value = values.get(name)
+        if value is not None and not (isinstance(value, int) and 0 <= value <= MAX_COMMENT_DAYS):
+            raise DomainError(
+                gettext("Bitte geben Sie eine ganze Zahl von Tagen zwischen 0 und %(max)d an.")
+                % {"max": MAX_COMMENT_DAYS},
+                field=name,
+            )
 
 
 def _check_cadence(weekday: int | None, week: int | None) -> None:
@@ -54,9 +78,18 @@ def series_create(
     default_duration_minutes: int = 120,
     default_online_link: str = "",
     report_visibility: str = Series.ReportVisibility.PARTICIPANTS,
+    reminder_days: list[int] | None = None,
+    comment_days_before: int | None = None,
+    comment_days_after: int | None = None,
 ) -> Series:
-    """A new series; the creating person is its first organiser."""
+    """A new series; the creating person is its first organiser. Settings left out take the defaults."""
     _check_cadence(cadence_weekday, cadence_week)
+    settings = {
+        "reminder_days": reminder_days,
+        "comment_days_before": comment_days_before,
+        "comment_days_after": comment_days_after,
+    }
+    _check_settings(settings)
     series = Series.objects.create(
         title=title,
         slug=_unique_slug(title),
@@ -68,6 +101,7 @@ def series_create(
         default_duration_minutes=default_duration_minutes,
         default_online_link=default_online_link,
         report_visibility=report_visibility,
+        **{name: value for name, value in settings.items() if value is not None},
     )
     series.organisers.add(user, *co_organisers)
     return series
@@ -80,6 +114,8 @@ def series_update(*, series: Series, user: User, co_organisers: Iterable[User], 
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     _check_cadence(values.get("cadence_weekday"), values.get("cadence_week"))
+    _check_settings(values)
+    values = {name: value for name, value in values.items() if value is not None or name not in SETTINGS}
     for name, value in values.items():
         setattr(series, name, value)
     series.save()

@@ -12,9 +12,9 @@ from django.urls import reverse
 from clauses import selectors, services, views
 from clauses.models import Position
 from clauses.selectors import comparison_matrix
+from participants.directory import organisation_update
 from participants.models import Organisation
 from participants.services import strategy_save
-from rounds.services.organisations import organisation_update
 from strategy_exchange.fragments import rows_changed
 from tests.factories import (
     ClauseFactory,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clauses.models import Position
-from clauses.services import position_save
+from clauses.services import clause_update, position_save
+from participants.directory import organisation_merge
 from participants.models import Organisation
 from rounds.models import Comment, Invitation
 from rounds.services import comments, rsvp
@@ -162,6 +163,17 @@ def clause_renamed(w: World):
     return "Offene Daten als Grundsatz", "Beteiligung aller relevanten Akteure"
 
 
+def clause_edited_in_library(w: World):
+    clause_update(clause=w.roles.clause, author=w.roles.organiser, title="Offene Daten als Grundsatz")
+    return "Offene Daten als Grundsatz", "Beteiligung aller relevanten Akteure"
+
+
+def organisations_merged(w: World):
+    target = OrganisationFactory(name="Kommune Jena")
+    organisation_merge(source=w.roles.invited_org, target=target, merged_by=w.roles.organiser)
+    return "Kommune Jena", "Stadt Jena"
+
+
 def series_renamed(w: World):
     w.roles.series.title = "Reihe Mitteldeutschland"
     w.roles.series.save()
@@ -240,6 +252,13 @@ CASES: list[tuple[Callable, Callable]] = [
     (_matrix, position_deleted_as_admin),
     (_matrix, organisation_renamed),
     (_matrix, organisation_deleted_as_admin),
+    (_round_page, clause_edited_in_library),
+    (_clause_page, clause_edited_in_library),
+    (_discussion, clause_edited_in_library),
+    (_round_page, organisations_merged),
+    (_discussion, organisations_merged),
+    (_clause_page, organisations_merged),
+    (_matrix, organisations_merged),
     (_series_page, organisation_renamed),
     (_series_page, invitation_answered),
     (_series_page, series_renamed),

@@ -168,7 +168,7 @@ def test_series_unknown_co_organiser_is_refused_next_to_field(organiser_client):
 
 def test_organisation_malformed_and_duplicate_ags_are_refused(organiser_client):
     OrganisationFactory(name="Stadt Bamberg", slug="bamberg-x", ags="09461000")
-    url = reverse("orga:organisation_create")
+    url = reverse("participants:organisation_create")
 
     short = organiser_client.post(url, {"name": "Gemeinde Testhausen", "kind": "municipality", "ags": "0946100"})
     taken = organiser_client.post(url, {"name": "Gemeinde Testhausen", "kind": "municipality", "ags": "09461000"})

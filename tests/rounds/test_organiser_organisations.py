@@ -17,8 +17,8 @@ def test_organisation_list_finds_by_name_or_place(client):
     OrganisationFactory(name="Landkreis Nordheide", place="Buchholz", kind="district")
     client.force_login(world.organiser)
 
-    by_place = client.get(reverse("orga:organisation_list"), {"q": "buchholz"})
-    by_name = client.get(reverse("orga:organisation_list"), {"q": "jena"})
+    by_place = client.get(reverse("participants:organisation_list"), {"q": "buchholz"})
+    by_name = client.get(reverse("participants:organisation_list"), {"q": "jena"})
 
     assert [o.name for o in by_place.context["page"]] == ["Landkreis Nordheide"]
     assert [o.name for o in by_name.context["page"]] == ["Stadt Jena"]
@@ -29,7 +29,7 @@ def test_organisation_create_assigns_slug_and_empty_ags_as_none(client):
     client.force_login(world.organiser)
 
     client.post(
-        reverse("orga:organisation_create"),
+        reverse("participants:organisation_create"),
         {
             "name": "Gemeinde Bad Beispiel",
             "kind": "municipality",

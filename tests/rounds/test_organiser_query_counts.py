@@ -137,14 +137,14 @@ PAGES = {
         lambda w: reverse("orga:report_preview", kwargs={"pk": w.round.pk, "report_pk": w.report.pk}),
         add_reports,
     ),
-    "organisation_list": (lambda w: reverse("orga:organisation_list"), add_organisations),
-    "organisation_create": (lambda w: reverse("orga:organisation_create"), add_organisations),
+    "organisation_list": (lambda w: reverse("participants:organisation_list"), add_organisations),
+    "organisation_create": (lambda w: reverse("participants:organisation_create"), add_organisations),
     "organisation_detail": (
         lambda w: reverse("orga:organisation_detail", kwargs={"slug": w.invited_org.slug}),
         add_organisation_history,
     ),
     "organisation_edit": (
-        lambda w: reverse("orga:organisation_edit", kwargs={"slug": w.invited_org.slug}),
+        lambda w: reverse("participants:organisation_edit", kwargs={"slug": w.invited_org.slug}),
         add_members,
     ),
 }

@@ -43,6 +43,7 @@ REPORT_DRAFT_READERS = ("404", "404", "404", "ok", "404", "ok")
 ANY_ORGANISER = ("login", "403", "403", "ok", "ok", "ok")
 ORGANISERS_NOT_MEMBERS = ("login", "403", "404", "ok", "ok", "ok")  # organisations are shared by all series
 ORGANISERS_NOT_MEMBERS_INVALID = ("login", "403", "404", "422", "422", "422")
+ORGANISERS_NOT_MEMBERS_REFUSED = ("login", "403", "404", "409", "409", "409")  # e.g. deleting one with history
 # Ending a membership: organisers of a series the organisation takes part in, and admins.
 ORGANISERS_TAKING_PART = ("login", "403", "404", "ok", "403", "ok")
 # A membership proposal's link: only the proposed person (here the uninvited organisation's representative).
@@ -143,13 +144,21 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         SIGNED_IN_405,
         ROUND_ORGANISERS,
     ),  # orga:report_retry
-    "orga/organisationen/": (ANY_ORGANISER, SIGNED_IN_405),  # orga:organisation_list
-    "orga/organisationen/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # orga:organisation_create
+    "orga/organisationen/": (ANY_ORGANISER, SIGNED_IN_405),  # participants:organisation_list
+    "orga/organisationen/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # participants:organisation_create
     "orga/organisationen/<slug:slug>/": (ORGANISERS_NOT_MEMBERS, SIGNED_IN_405),  # orga:organisation_detail
     "orga/organisationen/<slug:slug>/bearbeiten/": (
         ORGANISERS_NOT_MEMBERS,
         ORGANISERS_NOT_MEMBERS,
-    ),  # orga:organisation_edit
+    ),  # participants:organisation_edit
+    "orga/organisationen/<slug:slug>/zusammenfuehren/": (
+        ORGANISERS_NOT_MEMBERS,
+        ORGANISERS_NOT_MEMBERS_INVALID,
+    ),  # participants:organisation_merge
+    "orga/organisationen/<slug:slug>/loeschen/": (
+        ORGANISERS_NOT_MEMBERS,
+        ORGANISERS_NOT_MEMBERS_REFUSED,
+    ),  # participants:organisation_delete
     "orga/organisationen/<slug:slug>/vertretungen/": (
         SIGNED_IN_405,
         ORGANISERS_NOT_MEMBERS_INVALID,
@@ -175,6 +184,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rueckmeldung/<str:signed>/kalender.ics": (EXPIRED_LINK, NOBODY_405),  # rounds:rsvp_link_ics
     "klauseln/<int:number>/runden/": (EVERYONE, NOBODY_405),  # rounds:clause_history
     "klauseln/": (EVERYONE, NOBODY_405),  # clauses:library
+    "klauseln/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # clauses:clause_create
+    "klauseln/<int:number>/bearbeiten/": (ANY_ORGANISER, ANY_ORGANISER),  # clauses:clause_edit
     "klauseln/unsere-strategie/": (REPRESENTATIVES, SIGNED_IN_405),  # clauses:our_positions
     "klauseln/<int:number>/umsetzung/": (REPRESENTATIVES, REPRESENTATIVES),  # clauses:position_edit
     "klauseln/vergleich/": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix

@@ -79,7 +79,7 @@ def agenda_create_clause(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClauseCreateForm(request.POST)
     if form.is_valid():
         try:
-            item = agenda_services.agenda_create_clause(round_=round_, **form.cleaned_data)
+            item = agenda_services.agenda_create_clause(round_=round_, author=request.user, **form.cleaned_data)
         except DomainError as error:
             form_error(form, error)
         else:

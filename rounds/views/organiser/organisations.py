@@ -1,25 +1,26 @@
-"""Organisations and their representatives, for organisers (without the admin)."""
+"""An organisation's page for organisers: its representatives and its history in the rounds (the directory
+itself is ``participants.directory_views``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from participants import selectors as participant_selectors
 from participants.models import Organisation
-from rounds.forms.organiser.organisations import OrganisationForm, OrganisationSearchForm, RepresentativeForm
+from rounds.forms.organiser.organisations import RepresentativeForm
 from rounds.permissions import can_remove_representative, is_organiser
 from rounds.selectors import organiser as selectors
 from rounds.services import organisations as organisation_services
 from strategy_exchange import pages
 from strategy_exchange.errors import DomainError
 
-from .common import form_error, require_organiser
+from .common import form_error
 
-PAGE_SIZE = 50
+MERGES_SHOWN = 20
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
@@ -34,62 +35,12 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
     raise Http404
 
 
-@login_required
-@require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    require_organiser(request)
-    form = OrganisationSearchForm(request.GET or None)
-    query, kind = "", ""
-    if form.is_valid():
-        query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-    page = Paginator(selectors.organisation_search(query=query, kind=kind), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
-    context = {"form": form, "page": page, "query": query, "kind": kind}
-    if request.htmx:
-        return render(request, "rounds/organiser/organisation_list.html#results", context)
-    return render(request, "rounds/organiser/organisation_list.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
-    require_organiser(request)
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = organisation_services.organisation_create(**form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request, _("%(name)s ist angelegt. Fügen Sie jetzt Vertreter:innen hinzu.") % {"name": organisation}
-            )
-            return redirect("orga:organisation_detail", slug=organisation.slug)
-    return render(request, "rounds/organiser/organisation_form.html", {"form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(request, slug)
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation_services.organisation_update(organisation=organisation, **form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Die Änderungen sind gespeichert."))
-            return redirect("orga:organisation_detail", slug=organisation.slug)
-    return render(request, "rounds/organiser/organisation_form.html", {"form": form, "organisation": organisation})
-
-
 def _detail(request: HttpRequest, organisation: Organisation, *, form=None, status: int = 200) -> HttpResponse:
     context = {
         "organisation": organisation,
         "form": form or RepresentativeForm(),
         "can_remove": can_remove_representative(request.user, organisation),
+        "merges": list(participant_selectors.organisation_merges(organisation=organisation)[:MERGES_SHOWN]),
         **selectors.organisation_history(
             organisation=organisation, user=request.user, page=pages.page_number(request.GET.get("seite"))
         ),

@@ -1,4 +1,5 @@
-"""A clause across rounds: wording, explanation, every round that discussed it, findings and latest comments."""
+"""A clause across rounds: wording and its history, explanation, every round that discussed it (with the version
+of the clause it discussed), findings and latest comments. Its versions are keyed by the clause's version."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -6,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from clauses import selectors as clause_selectors
 from rounds import permissions
 from rounds.context_processors import nav_of
 from rounds.selectors import participant as selectors
@@ -57,7 +59,7 @@ def _shared_page(request: HttpRequest, head: selectors.ClauseHead, page: int) ->
     def render() -> pages_.Pieces:
         clause = selectors.clause_get(number=request.resolver_match.kwargs["number"])
         rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=page)
-        context = {"clause": clause, "nav": nav_state}
+        context = {"clause": clause, "nav": nav_state, "revisions": clause_selectors.clause_revisions(clause=clause)}
         content = [pages_.part(PAGE, "main", context), _rounds_html(request, clause, rounds_page)]
         return pages_.encoded(pages_.frame(title=pages_.part(PAGE, "title", context), nav=nav_state, content=content))
 
@@ -79,4 +81,9 @@ def clause_history(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=page)
     rounds_html = _rounds_html(request, clause, rounds_page)
-    return render(request, PAGE, {"clause": clause, "rounds_html": rounds_html})
+    context = {
+        "clause": clause,
+        "rounds_html": rounds_html,
+        "revisions": clause_selectors.clause_revisions(clause=clause),
+    }
+    return render(request, PAGE, context)
