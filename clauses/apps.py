@@ -8,5 +8,8 @@ class ClausesConfig(AppConfig):
 
     def ready(self) -> None:
         from clauses import freshness
+        from clauses.tasks import strategy_text_ready_received
+        from participants.documents import strategy_text_ready
 
         freshness.connect()
+        strategy_text_ready.connect(strategy_text_ready_received, dispatch_uid="clauses-suggestions")

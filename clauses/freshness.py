@@ -1,6 +1,7 @@
 """The cached comparison matrix is keyed on one counter row (``MatrixVersion``).
 
-Every page and filter of the matrix shows positions, strategies, organisations and clauses: a save or
+Every page and filter of the matrix shows positions, strategies, organisations, clauses and the number of
+open suggestions: a save or
 delete of any of them (a service, a form or the admin) moves the counter on in the same transaction,
 and so does ``strategy_exchange.fragments.rows_changed`` after a ``QuerySet.update()`` of them.
 Connected once, in ``clauses.apps``.
@@ -8,7 +9,7 @@ Connected once, in ``clauses.apps``.
 
 from django.db.models import F, QuerySet
 
-from clauses.models import Clause, MatrixVersion, Position
+from clauses.models import Clause, MatrixVersion, Position, Suggestion
 from participants.models import Organisation, Strategy
 from strategy_exchange.fragments import depends_on
 
@@ -27,5 +28,5 @@ def matrix_changed(rows: QuerySet | None = None) -> None:
 
 
 def connect() -> None:
-    for model in (Position, Strategy, Organisation, Clause):
+    for model in (Position, Strategy, Organisation, Clause, Suggestion):
         depends_on(model, matrix_changed)
