@@ -198,3 +198,16 @@ def test_new_upload_replaces_open_suggestions(member, strategy, clauses):
     upload(member, pdf_with_pages(["Offene Daten. Alle relevanten Akteure wurden beteiligt."]), strategy=strategy)
 
     assert _open(strategy)[4] == [1]
+
+
+def test_refreshed_suggestions_show_on_the_cached_matrix(client, strategy, member):
+    client.force_login(member[0])
+    Suggestion.objects.filter(strategy=strategy).delete()
+    before = client.get(reverse("clauses:matrix")).content.decode()
+    client.get(reverse("clauses:matrix"))  # from the cache now
+
+    created = suggestions_refresh(strategy_id=strategy.pk)
+    after = client.get(reverse("clauses:matrix")).content.decode()
+
+    assert "noch nicht geprüft" not in before
+    assert f"{created} Vorschläge aus hochgeladenen Strategien sind noch nicht geprüft" in after
