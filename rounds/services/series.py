@@ -21,6 +21,7 @@ EDITABLE = (
     "default_duration_minutes",
     "default_online_link",
     "report_visibility",
+    "licence",
 )
 
 
@@ -54,6 +55,7 @@ def series_create(
     default_duration_minutes: int = 120,
     default_online_link: str = "",
     report_visibility: str = Series.ReportVisibility.PARTICIPANTS,
+    licence: str = Series.Licence.CC_BY_4_0,
 ) -> Series:
     """A new series; the creating person is its first organiser."""
     _check_cadence(cadence_weekday, cadence_week)
@@ -68,6 +70,7 @@ def series_create(
         default_duration_minutes=default_duration_minutes,
         default_online_link=default_online_link,
         report_visibility=report_visibility,
+        licence=licence,
     )
     series.organisers.add(user, *co_organisers)
     return series

@@ -29,6 +29,14 @@ class SeriesForm(forms.ModelForm):
     )
     default_start_time = time_field(_("übliche Uhrzeit"))
     default_online_link = url_field(_("üblicher Online-Link"))
+    licence = forms.ChoiceField(
+        label=_("Lizenz der offenen Daten"),
+        choices=Series.Licence.choices,
+        required=False,
+        help_text=_(
+            "Gilt für öffentliche Reihen: Die Umsetzungen ihrer Teilnehmenden stehen unter dieser Lizenz als offene Daten."
+        ),
+    )
     co_organisers = forms.CharField(
         label=_("Weitere Organisator:innen"),
         required=False,
@@ -47,6 +55,9 @@ class SeriesForm(forms.ModelForm):
         if self.instance.pk:
             emails = self.instance.organisers.exclude(pk=user.pk).order_by("email").values_list("email", flat=True)
             self.initial.setdefault("co_organisers", "\n".join(emails))
+
+    def clean_licence(self) -> str:
+        return self.cleaned_data["licence"] or self.instance.licence or Series.Licence.CC_BY_4_0
 
     def clean_co_organisers(self) -> list[User]:
         raw = self.cleaned_data["co_organisers"].replace(",", "\n").replace(";", "\n")
