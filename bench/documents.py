@@ -44,7 +44,7 @@ FILLER = (
 def strategy_pdf(*, pages: int, seed: int = 2021) -> bytes:
     from weasyprint import HTML
 
-    rng = random.Random(seed)  # noqa: S311 - made-up prose, not secrets
+    rng = random.Random(seed)  # noqa: S311  # nosec B311 - made-up prose
     sections = []
     for number in range(1, pages + 1):
         topic = TOPICS[number % len(TOPICS)]
