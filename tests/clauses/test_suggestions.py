@@ -2,6 +2,8 @@
 or dismissed; the matrix counts only confirmed positions and says how many suggestions are open."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clauses import ranking, selectors
@@ -9,7 +11,14 @@ from clauses.models import Position, Suggestion
 from clauses.services import suggestion_accept, suggestion_dismiss, suggestions_refresh
 from participants.models import Strategy
 from strategy_exchange.errors import DomainError
-from tests.factories import ClauseFactory, MembershipFactory, OrganisationFactory, StrategyFactory, UserFactory
+from tests.factories import (
+    ClauseFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    StrategyFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 from tests.participants.test_documents import upload
 from tests.pdfs import pdf_with_pages
 
@@ -211,3 +220,21 @@ def test_refreshed_suggestions_show_on_the_cached_matrix(client, strategy, membe
 
     assert "noch nicht geprüft" not in before
     assert f"{created} Vorschläge aus hochgeladenen Strategien sind noch nicht geprüft" in after
+
+
+@pytest.mark.parametrize("name", ["clauses:our_suggestions", "clauses:library"])
+def test_suggestion_pages_queries_same_for_1_and_20_clauses_with_suggestions(client, member, name):
+    strategy = StrategyFactory(organisation=member[1])
+    client.force_login(member[0])
+    counts = []
+    for total in (1, 20):
+        while Suggestion.objects.filter(strategy=strategy).count() < total * 2:
+            clause = ClauseFactory()
+            SuggestionFactory(strategy=strategy, clause=clause, rank=1)
+            SuggestionFactory(strategy=strategy, clause=clause, rank=2)
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse(name))
+        counts.append(len(context.captured_queries))
+        assert response.status_code == 200
+
+    assert counts[0] == counts[1]

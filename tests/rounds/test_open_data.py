@@ -4,6 +4,8 @@ under the licence the series states; linked from the matrix."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clauses.models import Position
@@ -136,3 +138,21 @@ def test_organiser_states_the_licence_in_the_series_form(client):
 
     series = Series.objects.get(title="Offene Strategien")
     assert (series.licence, series.licence_url) == ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0")
+
+
+@pytest.mark.parametrize("name", ["rounds:open_data_json", "rounds:open_data"])
+def test_open_data_queries_same_for_1_and_30_organisations(client, world, name):
+    counts = []
+    for total in (1, 30):
+        while series_organisations(series=world.series).count() < total:
+            organisation = OrganisationFactory()
+            InvitationFactory(round=world.round, organisation=organisation, rsvp=Invitation.Rsvp.ACCEPTED)
+            PositionFactory(strategy=StrategyFactory(organisation=organisation), clause=world.clause)
+        kwargs = {"slug": world.series.slug} if name.endswith("json") else {}
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse(name, kwargs=kwargs))
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        counts.append(len(context.captured_queries))
+        assert body
+
+    assert counts[0] == counts[1]
