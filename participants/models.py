@@ -169,7 +169,13 @@ class Strategy(models.Model):
         _("Aktualisierungserinnerung gesendet für"), null=True, blank=True, editable=False
     )
     text_state = models.CharField(
-        _("Text der PDF-Datei"), max_length=10, choices=TextState.choices, blank=True, default="", editable=False
+        _("Text der PDF-Datei"),
+        max_length=10,
+        choices=TextState.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows written past the models (bulk loads) have no PDF text either
+        editable=False,
     )
     text_page_count = models.PositiveIntegerField(_("Seiten mit Text"), null=True, blank=True, editable=False)
     text_extracted_at = models.DateTimeField(_("Text ausgelesen am"), null=True, blank=True, editable=False)

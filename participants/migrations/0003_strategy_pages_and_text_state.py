@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                     ("failed", "fehlgeschlagen"),
                 ],
                 default="",
+                db_default="",
                 editable=False,
                 max_length=10,
                 verbose_name="Text der PDF-Datei",
