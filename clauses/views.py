@@ -78,7 +78,10 @@ def _suggestion_pk(value: str | None) -> int | None:
 @login_required
 @require_POST
 def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dismiss a suggestion of the strategy of an organisation the user represents (anyone else's: 404)."""
     organisation, strategy, response = _our_strategy(request)
+    if response is not None and strategy is None and organisation is not None:
+        raise Http404  # no strategy, so no suggestion of it: nothing to redirect to
     if response is not None:
         return response
     suggestion = selectors.suggestion_get(strategy=strategy, pk=pk)
