@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from participants import permissions
 from participants.models import Strategy, User
+from strategy_exchange.celery import enqueue
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
 
@@ -116,4 +117,13 @@ def clause_create(*, number: int, title: str, typical_wording: str = "", explana
             )
     except IntegrityError:
         raise duplicate from None
+    from .tasks import refresh_all_suggestions
+
+    # A new clause gets its suggestions from every strategy whose text is read (in the background).
+    transaction.on_commit(lambda: enqueue(refresh_all_suggestions))
     return clause
+
+
+def strategies_with_text() -> list[int]:
+    """The strategies whose PDF text is stored: the ones suggestions are made from."""
+    return list(Strategy.objects.filter(text_state=Strategy.TextState.DONE).order_by("pk").values_list("pk", flat=True))

@@ -238,3 +238,12 @@ def test_suggestion_pages_queries_same_for_1_and_20_clauses_with_suggestions(cli
         assert response.status_code == 200
 
     assert counts[0] == counts[1]
+
+
+def test_new_clause_gets_suggestions_from_strategies_with_text(strategy, django_capture_on_commit_callbacks):
+    from clauses.services import clause_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clause = clause_create(number=7, title="Fortschreibung", typical_wording="Wird alle zwei Jahre überprüft.")
+
+    assert selectors.strategy_suggestions(strategy=strategy)[clause.pk][0].page_number == 5
