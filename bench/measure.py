@@ -20,6 +20,7 @@ from bench.comments import (
     writer_plan,
     written_between,
 )
+from bench.documents import documents_measure
 from bench.fanout import fanout_measure
 from bench.load import LoadResult, http_get, load_run, load_tool
 from bench.pages import BARE, LARGEST_DISCUSSION, PAGES, READER, Page, Targets, targets_resolve
@@ -30,10 +31,12 @@ from bench.reports import report_build_measure
 from bench.results import (
     COLD_RENDER_TARGET_MS,
     DISCUSSION_RATIO_TARGET,
+    EXTRACTION_TARGET_S,
     FANOUT_TARGET,
     P99_TARGET_MS,
     RATIO_TARGET,
     REPORT_TARGET_S,
+    SUGGESTIONS_TARGET_S,
     Result,
     checked,
     load_results,
@@ -264,6 +267,32 @@ def report_results(*, targets: Targets) -> list[Result]:
     return [result]
 
 
+def document_results() -> list[Result]:
+    """Text of a 100-page strategy PDF, then suggestions for 30 clauses from its pages."""
+    timing = documents_measure()
+    extraction = checked(
+        f"strategy text extraction, {timing.pages} pages",
+        round(timing.extraction_seconds, 2),
+        "s",
+        op="<=",
+        limit=EXTRACTION_TARGET_S,
+        note=f"PDF {timing.pdf_bytes:,} bytes; state {timing.state}, {timing.stored_pages} pages stored",
+    )
+    if timing.state != "done" or timing.stored_pages != timing.pages:
+        extraction.ok = False
+    suggestions = checked(
+        f"suggestions for {timing.clauses} clauses",
+        round(timing.suggestions_seconds, 3),
+        "s",
+        op="<=",
+        limit=SUGGESTIONS_TARGET_S,
+        note=f"{timing.suggestions} suggestions from {timing.stored_pages} pages",
+    )
+    if not timing.suggestions:
+        suggestions.ok = False
+    return [extraction, suggestions]
+
+
 def fanout_results(*, env: dict[str, str], targets: Targets, count: int, concurrency: int) -> list[Result]:
     measured = fanout_measure(
         round_id=targets.round_id,
@@ -351,6 +380,8 @@ def run_all(
     results += cold_render_results(targets=targets, renders=args.cold_renders)
     log("report build")
     results += report_results(targets=targets)
+    log("strategy documents: text extraction and suggestions")
+    results += document_results()
     log(f"fan-out of {args.fanout} invitations")
     results += fanout_results(env=env, targets=targets, count=args.fanout, concurrency=args.fanout_concurrency)
     return results

@@ -19,6 +19,8 @@ COLD_RENDER_TARGET_MS = 100.0
 WRITE_RATE_SHARE = 0.9  # of the rate asked for, that the writer must reach during a measurement
 FANOUT_TARGET = 100.0
 REPORT_TARGET_S = 5.0
+EXTRACTION_TARGET_S = 15.0  # text of a 100-page strategy PDF
+SUGGESTIONS_TARGET_S = 2.0  # suggestions for 30 clauses from it
 GENERATION_TARGET_S = 600.0
 CHECKS = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
 

@@ -9,7 +9,8 @@
    writes 10 comments/s into other rounds, then each discussion while it writes 1 comment/s into it;
 5. cold render of the largest thread in-process, every cache emptied before each request;
 6. report build (HTML + PDF) of the benchmark round;
-7. invitation fan-out through one Celery worker to a local SMTP server.
+7. text extraction of a 100-page strategy PDF, then suggestions for 30 clauses from it;
+8. invitation fan-out through one Celery worker to a local SMTP server.
 """
 
 import argparse

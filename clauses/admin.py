@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import Clause, Position
+from .models import Clause, Position, Suggestion
 from .selectors import REVISED_FIELDS
 
 
@@ -33,3 +33,14 @@ class PositionAdmin(admin.ModelAdmin):
     @admin.display(description="Organisation", ordering="strategy__organisation__name")
     def organisation(self, obj):
         return obj.strategy.organisation
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """Suggestions are made by the ranking and decided by the representatives; the admin may correct them."""
+
+    list_display = ["strategy", "clause", "page_number", "rank", "score", "status", "decided_at"]
+    list_filter = ["status", "clause"]
+    search_fields = ["strategy__title", "strategy__organisation__name", "passage"]
+    list_select_related = ["strategy", "clause"]
+    raw_id_fields = ["strategy", "page", "decided_by"]

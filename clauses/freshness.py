@@ -1,6 +1,7 @@
 """The cached comparison matrix is keyed on one counter row (``MatrixVersion``).
 
-Every page and filter of the matrix shows positions, strategies, organisations and clauses: a save or
+Every page and filter of the matrix shows positions, strategies, organisations, clauses and the number of
+open suggestions: a save or
 delete of any of them (a service, a form or the admin) moves the counter on in the same transaction,
 and so does ``strategy_exchange.fragments.rows_changed`` after a ``QuerySet.update()`` of them.
 A stored version of a clause (``ClauseRevision``) moves its clause's version on: the clause page shows them.
@@ -12,7 +13,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from clauses.models import Clause, ClauseRevision, MatrixVersion, Position
+from clauses.models import Clause, ClauseRevision, MatrixVersion, Position, Suggestion
 from participants.models import Organisation, Strategy
 from strategy_exchange.fragments import bump, depends_on
 
@@ -46,5 +47,5 @@ def revisions_changed(rows: QuerySet) -> None:
 
 def connect() -> None:
     depends_on(ClauseRevision, revisions_changed)
-    for model in (Position, Strategy, Organisation, Clause):
+    for model in (Position, Strategy, Organisation, Clause, Suggestion):
         depends_on(model, matrix_changed)

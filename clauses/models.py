@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Strategy
+from participants.models import Strategy, StrategyPage
 from strategy_exchange.fragments import Versioned
 
 
@@ -101,6 +101,60 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy} – {self.clause}: {self.get_status_display()}"
+
+
+class Suggestion(models.Model):
+    """A passage of a strategy's PDF proposed for a clause ("Vorschläge aus Ihrer Strategie").
+
+    Open suggestions are replaced whenever the strategy's text is read again (``suggestions_refresh``); an
+    accepted one has become a position; a dismissed one is kept so that the same passage (``digest``) is
+    never proposed for that clause again. ``page`` is emptied when the page is replaced by a new upload."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        ACCEPTED = "accepted", _("übernommen")
+        DISMISSED = "dismissed", _("verworfen")
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("Strategie")
+    )
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("Klausel"))
+    page = models.ForeignKey(
+        StrategyPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+        verbose_name=_("Seite der Strategie"),
+    )
+    page_number = models.PositiveIntegerField(_("Seite"))
+    passage = models.TextField(_("Textstelle"))
+    digest = models.CharField(max_length=64, editable=False)
+    score = models.FloatField(_("Treffergüte"))
+    rank = models.PositiveSmallIntegerField(_("Rang"), default=1)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Vorschlag aus einer Strategie")
+        verbose_name_plural = _("Vorschläge aus Strategien")
+        ordering = ["clause__number", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "clause", "digest"], name="suggestion_unique_passage"),
+        ]
+        indexes = [models.Index(fields=["strategy", "status"]), models.Index(fields=["clause", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} – {self.clause}: S. {self.page_number}"
 
 
 class MatrixVersion(models.Model):

@@ -4,19 +4,32 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 
 from participants.models import Organisation, Strategy
 from participants.selectors import strategies_in_force
 
-from .models import Clause, ClauseRevision, Position
+from .models import Clause, ClauseRevision, Position, Suggestion
 
 REVISED_FIELDS = ("number", "title", "typical_wording", "explanation", "keywords")
 
 
 def clause_list() -> QuerySet[Clause]:
     return Clause.objects.order_by("number")
+
+
+def clause_list_with_open_suggestions() -> QuerySet[Clause]:
+    """The library, each clause with ``open_suggestion_count`` (of strategies in force); one query."""
+    counts = (
+        open_suggestions()
+        .filter(clause=OuterRef("pk"), strategy__in=strategies_in_force().values("pk"))
+        .order_by()
+        .values("clause")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return clause_list().annotate(open_suggestion_count=Coalesce(Subquery(counts), 0))
 
 
 def clause_get(*, number: int) -> Clause | None:
@@ -62,6 +75,7 @@ class ClauseCount:
     contains: int = 0
     partly: int = 0
     absent: int = 0
+    open_suggestions: int = 0  # proposed passages nobody has accepted or dismissed yet
 
 
 @dataclass
@@ -71,6 +85,7 @@ class MatrixSummary:
     clauses: list[ClauseHead]
     counts: list[ClauseCount]
     strategy_count: int
+    open_suggestions: int = 0
 
 
 @dataclass
@@ -114,11 +129,55 @@ def matrix_summary(*, kind: str = "", state: str = "") -> MatrixSummary:
             absent=Count("pk", filter=Q(status=status.ABSENT)),
         )
     }
+    open_counts = open_suggestion_counts(strategies=strategies)
     counts = [
-        ClauseCount(clause=c, **{k: tallies.get(c.pk, {}).get(k, 0) for k in ("contains", "partly", "absent")})
+        ClauseCount(
+            clause=c,
+            **{k: tallies.get(c.pk, {}).get(k, 0) for k in ("contains", "partly", "absent")},
+            open_suggestions=open_counts.get(c.pk, 0),
+        )
         for c in clauses
     ]
-    return MatrixSummary(clauses=clauses, counts=counts, strategy_count=strategies.count())
+    return MatrixSummary(
+        clauses=clauses,
+        counts=counts,
+        strategy_count=strategies.count(),
+        open_suggestions=sum(open_counts.values()),
+    )
+
+
+def open_suggestions() -> QuerySet[Suggestion]:
+    """Suggestions awaiting the representative's review (on a page of the strategy's current file)."""
+    return Suggestion.objects.filter(status=Suggestion.Status.OPEN, page__isnull=False)
+
+
+def open_suggestion_counts(*, strategies: QuerySet[Strategy] | None = None) -> dict[int, int]:
+    """clause id → open suggestions, of ``strategies`` (every strategy in force when None); one query."""
+    strategies = strategies if strategies is not None else strategies_in_force()
+    rows = (
+        open_suggestions()
+        .filter(strategy__in=strategies.order_by().values("pk"))
+        .order_by()
+        .values("clause_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["clause_id"]: row["n"] for row in rows}
+
+
+def strategy_suggestions(*, strategy: Strategy) -> dict[int, list[Suggestion]]:
+    """clause id → the strategy's open suggestions for it, best first."""
+    found: dict[int, list[Suggestion]] = {}
+    for suggestion in open_suggestions().filter(strategy=strategy).order_by("clause_id", "rank"):
+        found.setdefault(suggestion.clause_id, []).append(suggestion)
+    return found
+
+
+def suggestion_get(*, strategy: Strategy, pk: int, clause: Clause | None = None) -> Suggestion | None:
+    """An open suggestion of this strategy (and clause), else None."""
+    rows = open_suggestions().filter(strategy=strategy, pk=pk).select_related("strategy__organisation", "clause")
+    if clause is not None:
+        rows = rows.filter(clause=clause)
+    return rows.first()
 
 
 def cell_statuses() -> dict[str, CellStatus]:

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants import selectors as participant_selectors
 from strategy_exchange import exports, pages
@@ -27,7 +27,8 @@ from .permissions import can_edit_library
 
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    context = {"clauses": selectors.clause_list(), "can_edit": can_edit_library(request.user)}
+    """The clause library; for each clause, how many passages of strategies await their representatives' review."""
+    context = {"clauses": selectors.clause_list_with_open_suggestions(), "can_edit": can_edit_library(request.user)}
     return render(request, "clauses/library.html", context)
 
 
@@ -59,8 +60,52 @@ def our_positions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def our_suggestions(request: HttpRequest) -> HttpResponse:
+    """Vorschläge aus Ihrer Strategie: per clause up to three passages of the uploaded PDF."""
+    organisation, strategy, response = _our_strategy(request)
+    if response is not None:
+        return response
+    suggestions = selectors.strategy_suggestions(strategy=strategy)
+    positions = selectors.strategy_positions(strategy=strategy)
+    rows = [(clause, positions.get(clause.pk), suggestions.get(clause.pk, [])) for clause in selectors.clause_list()]
+    context = {"organisation": organisation, "strategy": strategy, "rows": rows}
+    return render(request, "clauses/our_suggestions.html", context)
+
+
+def _suggestion_pk(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+@login_required
+@require_POST
+def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dismiss a suggestion of the strategy of an organisation the user represents (anyone else's: 404)."""
+    organisation, strategy, response = _our_strategy(request)
+    if response is not None and strategy is None and organisation is not None:
+        raise Http404  # no strategy, so no suggestion of it: nothing to redirect to
+    if response is not None:
+        return response
+    suggestion = selectors.suggestion_get(strategy=strategy, pk=pk)
+    if suggestion is None:
+        raise Http404
+    try:
+        services.suggestion_dismiss(suggestion=suggestion, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Der Vorschlag zu § %(number)s wird nicht mehr angezeigt.") % {"number": suggestion.clause.number},
+        )
+    return redirect(f"{reverse('clauses:our_suggestions')}?organisation={organisation.slug}")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def position_edit(request: HttpRequest, number: int) -> HttpResponse:
+    """The position of our strategy on a clause; with ``?vorschlag=<id>`` prefilled from a suggested passage,
+    which the save accepts."""
     clause = selectors.clause_get(number=number)
     if clause is None:
         raise Http404
@@ -69,17 +114,26 @@ def position_edit(request: HttpRequest, number: int) -> HttpResponse:
         return response
     position = selectors.position_get(strategy=strategy, clause=clause)
     initial = {"status": position.status, "quote": position.quote, "page": position.page} if position else {}
+    suggestion = None
+    if "vorschlag" in request.GET:
+        pk = _suggestion_pk(request.GET["vorschlag"])
+        suggestion = selectors.suggestion_get(strategy=strategy, pk=pk, clause=clause) if pk else None
+        if suggestion is None:
+            raise Http404
+        initial = {"status": Position.Status.CONTAINS, "quote": suggestion.passage, "page": suggestion.page_number}
     form = PositionForm(request.POST or None, initial=initial)
     if form.is_valid():
+        values = {
+            "user": request.user,
+            "status": form.cleaned_data["status"],
+            "quote": form.cleaned_data["quote"],
+            "page": form.cleaned_data["page"],
+        }
         try:
-            services.position_save(
-                strategy=strategy,
-                clause=clause,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                quote=form.cleaned_data["quote"],
-                page=form.cleaned_data["page"],
-            )
+            if suggestion is not None:
+                services.suggestion_accept(suggestion=suggestion, **values)
+            else:
+                services.position_save(strategy=strategy, clause=clause, **values)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -88,7 +142,13 @@ def position_edit(request: HttpRequest, number: int) -> HttpResponse:
             if request.GET.get("organisation"):
                 url += f"?organisation={organisation.slug}"
             return redirect(url)
-    context = {"clause": clause, "organisation": organisation, "strategy": strategy, "form": form}
+    context = {
+        "clause": clause,
+        "organisation": organisation,
+        "strategy": strategy,
+        "form": form,
+        "suggestion": suggestion,
+    }
     return render(request, "clauses/position_edit.html", context)
 
 
@@ -138,6 +198,7 @@ def _matrix_content(*, filters: dict[str, str], summary: selectors.MatrixSummary
     context = {
         "matrix": selectors.Matrix(clauses=summary.clauses, rows=rows),
         "strategy_count": summary.strategy_count,
+        "open_suggestions": summary.open_suggestions,
         "page": {
             "number": number,
             "pages": pages,

@@ -69,8 +69,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Strategy)
 class StrategyAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "adopted_on", "update_cycle_months"]
-    list_filter = ["organisation__kind", "organisation__state"]
+    list_display = ["title", "organisation", "adopted_on", "update_cycle_months", "text_state", "text_page_count"]
+    list_filter = ["text_state", "organisation__kind", "organisation__state"]
     search_fields = ["title", "organisation__name"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]

@@ -1,11 +1,14 @@
 """Ground floor: people, organisations and their strategies."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from strategy_exchange.fulltext import SearchVectorIndex
 
 
 class UserManager(BaseUserManager):
@@ -144,6 +147,14 @@ def strategy_upload_to(instance: "Strategy", filename: str) -> str:
 
 
 class Strategy(models.Model):
+    class TextState(models.TextChoices):
+        """How far reading the text of the uploaded PDF has come (empty: no PDF)."""
+
+        PENDING = "pending", _("ausstehend")
+        DONE = "done", _("fertig")
+        NO_TEXT = "no_text", _("keine Textebene")
+        FAILED = "failed", _("fehlgeschlagen")
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="strategies", verbose_name=_("Organisation")
     )
@@ -157,6 +168,17 @@ class Strategy(models.Model):
     update_reminder_sent_for = models.DateField(
         _("Aktualisierungserinnerung gesendet für"), null=True, blank=True, editable=False
     )
+    text_state = models.CharField(
+        _("Text der PDF-Datei"),
+        max_length=10,
+        choices=TextState.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows written past the models (bulk loads) have no PDF text either
+        editable=False,
+    )
+    text_page_count = models.PositiveIntegerField(_("Seiten mit Text"), null=True, blank=True, editable=False)
+    text_extracted_at = models.DateTimeField(_("Text ausgelesen am"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
@@ -174,6 +196,51 @@ class Strategy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def text_message(self) -> str:
+        """What the representative reads about the text of their PDF."""
+        messages = {
+            self.TextState.PENDING: _(
+                "Der Text der PDF-Datei wird ausgelesen. Laden Sie die Seite in einigen Minuten neu, "
+                "um die Vorschläge aus Ihrer Strategie zu sehen."
+            ),
+            self.TextState.DONE: _("Der Text der PDF-Datei ist ausgelesen."),
+            self.TextState.NO_TEXT: _(
+                "Die PDF-Datei enthält keine Textebene, vermutlich ist sie eingescannt. Vorschläge aus Ihrer "
+                "Strategie sind daher nicht möglich. Laden Sie, wenn vorhanden, eine PDF-Datei mit Text hoch."
+            ),
+            self.TextState.FAILED: _(
+                "Der Text der PDF-Datei konnte nicht gelesen werden; die Datei ist vermutlich beschädigt "
+                "oder verschlüsselt. Bitte laden Sie sie erneut hoch."
+            ),
+        }
+        return str(messages.get(self.text_state, ""))
+
+
+class StrategyPage(models.Model):
+    """The text of one page of a strategy's PDF, read by ``participants.documents``; replaced with every upload.
+
+    ``search_vector`` (PostgreSQL's ``german`` configuration) is written with the text; on SQLite it stays
+    empty (see ``strategy_exchange.fulltext``)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="pages", verbose_name=_("Strategie"))
+    number = models.PositiveIntegerField(_("Seite"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("Text"), blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Seite einer Strategie")
+        verbose_name_plural = _("Seiten von Strategien")
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "number"], name="strategy_page_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="strategy_page_number_positive"),
+        ]
+        indexes = [SearchVectorIndex(fields=["search_vector"], name="strategy_page_search")]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} – S. {self.number}"
 
 
 class AccountInvitation(models.Model):

@@ -12,13 +12,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strategy_exchange.celery import enqueue
 from strategy_exchange.errors import DomainError
 from strategy_exchange.mail import build_email
 from strategy_exchange.models import OutboxMessage
 from strategy_exchange.outbox import outbox_kind_register, outbox_put
 
 from . import permissions
-from .models import AccountInvitation, Membership, MembershipChange, MembershipProposal, Organisation, Strategy, User
+from .models import (
+    AccountInvitation,
+    Membership,
+    MembershipChange,
+    MembershipProposal,
+    Organisation,
+    Strategy,
+    StrategyPage,
+    User,
+)
 from .validators import validate_pdf
 
 PROPOSAL_VALID_DAYS = 14
@@ -104,9 +114,23 @@ def strategy_save(
     strategy.update_cycle_months = update_cycle_months
     if file is not None:
         strategy.file.save(_pdf_name(organisation), file, save=False)
+        strategy.text_state = Strategy.TextState.PENDING
     elif remove_file:
         strategy.file = ""
-    strategy.save()
+        strategy.text_state = ""
+    if file is not None or remove_file:
+        strategy.text_page_count = None
+        strategy.text_extracted_at = None
+    with transaction.atomic():
+        strategy.save()
+        if file is not None or remove_file:
+            # The text of the previous file goes with it; a new file's pages are read after the commit.
+            StrategyPage.objects.filter(strategy=strategy).delete()
+        if file is not None:
+            from .tasks import extract_strategy_text
+
+            strategy_id = strategy.pk
+            transaction.on_commit(lambda: enqueue(extract_strategy_text, strategy_id))
     if old_file and old_file != strategy.file.name:
         transaction.on_commit(lambda: strategy.file.storage.delete(old_file))
     return strategy

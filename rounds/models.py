@@ -47,6 +47,14 @@ class Series(models.Model):
         PARTICIPANTS = "participants", _("nur Teilnehmende")
         PUBLIC = "public", _("öffentlich")
 
+    class Licence(models.TextChoices):
+        """Licences of the open data of a public series (names as their publishers write them)."""
+
+        CC_BY_4_0 = "CC-BY-4.0", "CC BY 4.0"
+        CC0_1_0 = "CC0-1.0", "CC0 1.0"
+        DL_DE_BY_2_0 = "dl-de/by-2-0", "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+        DL_DE_ZERO_2_0 = "dl-de/zero-2-0", "Datenlizenz Deutschland – Zero – Version 2.0"
+
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Montag")
         TUESDAY = 1, _("Dienstag")
@@ -80,6 +88,15 @@ class Series(models.Model):
         choices=ReportVisibility.choices,
         default=ReportVisibility.PARTICIPANTS,
     )
+    licence = models.CharField(
+        _("Lizenz der offenen Daten"),
+        max_length=20,
+        choices=Licence.choices,
+        default=Licence.CC_BY_4_0,
+        help_text=_(
+            "Unter dieser Lizenz stehen die Umsetzungen der Teilnehmenden einer öffentlichen Reihe als offene Daten."
+        ),
+    )
     reminder_days = models.JSONField(
         _("Erinnerungen (Tage vorher)"), default=default_reminder_days, blank=True, validators=[validate_reminder_days]
     )
@@ -95,6 +112,18 @@ class Series(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
+
+
+LICENCE_URLS = {
+    Series.Licence.CC_BY_4_0: "https://creativecommons.org/licenses/by/4.0/deed.de",
+    Series.Licence.CC0_1_0: "https://creativecommons.org/publicdomain/zero/1.0/deed.de",
+    Series.Licence.DL_DE_BY_2_0: "https://www.govdata.de/dl-de/by-2-0",
+    Series.Licence.DL_DE_ZERO_2_0: "https://www.govdata.de/dl-de/zero-2-0",
+}
 
 
 class Round(Versioned):

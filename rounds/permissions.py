@@ -105,6 +105,11 @@ def is_series_participant(user: AnyUser, series: Series) -> bool:
     return user.is_authenticated and admitting_invitations(user).filter(round__series=series).exists()
 
 
+def publishes_open_data(series: Series) -> bool:
+    """A public series (its reports are public) publishes its participants' positions as open data, for anyone."""
+    return series.report_visibility == Series.ReportVisibility.PUBLIC
+
+
 def report_is_published(round_: Round) -> bool:
     return FollowUpReport.objects.filter(round=round_, status=FollowUpReport.Status.PUBLISHED).exists()
 

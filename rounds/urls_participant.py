@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views import open_data
 from .views.participant import clause_history, discussion, rounds, rsvp_link
 
 app_name = "rounds"
@@ -23,4 +24,7 @@ urlpatterns = [
     path("rueckmeldung/<str:signed>/", rsvp_link.rsvp_link, name="rsvp_link"),
     path("rueckmeldung/<str:signed>/kalender.ics", rsvp_link.rsvp_link_ics, name="rsvp_link_ics"),
     path("klauseln/<int:number>/runden/", clause_history.clause_history, name="clause_history"),
+    path("offene-daten/", open_data.open_data, name="open_data"),
+    path("offene-daten/<slug:slug>.csv", open_data.open_data_export, {"format": "csv"}, name="open_data_csv"),
+    path("offene-daten/<slug:slug>.json", open_data.open_data_export, {"format": "json"}, name="open_data_json"),
 ]

@@ -5,8 +5,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from clauses.models import Clause, Position
-from participants.models import AccountInvitation, Membership, Organisation, Strategy, User
+from clauses.models import Clause, Position, Suggestion
+from participants.models import AccountInvitation, Membership, Organisation, Strategy, StrategyPage, User
 from rounds.models import (
     AgendaItem,
     Comment,
@@ -92,6 +92,28 @@ class PositionFactory(factory.django.DjangoModelFactory):
     strategy = factory.SubFactory(StrategyFactory)
     clause = factory.SubFactory(ClauseFactory)
     status = Position.Status.CONTAINS
+
+
+class StrategyPageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategyPage
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Für die Erstellung der Strategie haben wir alle relevanten Akteure beteiligt."
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    strategy = factory.SubFactory(StrategyFactory)
+    clause = factory.SubFactory(ClauseFactory)
+    page = factory.SubFactory(StrategyPageFactory, strategy=factory.SelfAttribute("..strategy"))
+    page_number = factory.SelfAttribute("page.number")
+    passage = factory.SelfAttribute("page.text")
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+    score = 0.5
 
 
 class SeriesFactory(factory.django.DjangoModelFactory):

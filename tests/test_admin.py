@@ -18,6 +18,7 @@ FACTORIES = {
     "participants.accountinvitation": factories.AccountInvitationFactory,
     "clauses.clause": factories.ClauseFactory,
     "clauses.position": factories.PositionFactory,
+    "clauses.suggestion": factories.SuggestionFactory,
     "rounds.series": factories.SeriesFactory,
     "rounds.round": factories.RoundFactory,
     "rounds.agendaitem": factories.AgendaItemFactory,

@@ -25,6 +25,7 @@ EDITABLE = (
     "reminder_days",
     "comment_days_before",
     "comment_days_after",
+    "licence",
 )
 MAX_COMMENT_DAYS = 365
 SETTINGS = ("reminder_days", "comment_days_before", "comment_days_after")  # None: left as they are
@@ -81,6 +82,7 @@ def series_create(
     reminder_days: list[int] | None = None,
     comment_days_before: int | None = None,
     comment_days_after: int | None = None,
+    licence: str = Series.Licence.CC_BY_4_0,
 ) -> Series:
     """A new series; the creating person is its first organiser. Settings left out take the defaults."""
     _check_cadence(cadence_weekday, cadence_week)
@@ -102,6 +104,7 @@ def series_create(
         default_online_link=default_online_link,
         report_visibility=report_visibility,
         **{name: value for name, value in settings.items() if value is not None},
+        licence=licence,
     )
     series.organisers.add(user, *co_organisers)
     return series

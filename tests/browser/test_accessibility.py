@@ -12,10 +12,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from clauses.models import Clause
+from participants.models import Strategy
 from rounds.models import Invitation, Round
 from rounds.services.rsvp import rsvp_token
 from tests.browser.arrange import demo_with_round_three_ahead
 from tests.browser.conftest import login
+from tests.factories import SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,6 +98,7 @@ PAGES = [
     ("anonymous", "imprint", {}),
     ("anonymous", "privacy", {}),
     ("anonymous", "accessibility", {}),
+    ("anonymous", "rounds:open_data", {}),
     ("representative", "rounds:my_rounds", {}),
     ("representative", "rounds:round_detail", {"pk": DemoRound(2)}),
     ("representative", "rounds:round_detail", {"pk": DemoRound(3)}),
@@ -103,6 +107,7 @@ PAGES = [
     ("representative", "clauses:library", {}),
     ("representative", "clauses:matrix", {}),
     ("representative", "clauses:our_positions", {}),
+    ("representative", "clauses:our_suggestions", {}),
     ("representative", "clauses:position_edit", {"number": 4}),
     ("representative", "participants:strategy", {}),
     ("representative", "participants:profile", {}),
@@ -238,3 +243,19 @@ def test_report_pages_and_archive_have_no_serious_accessibility_violation(page):
     expect(page.locator("h1")).to_have_text("Klauseln der Smart-City-Strategien – Runde 2")
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_suggestions_with_passages_have_no_serious_accessibility_violation(page):
+    demo_with_round_three_ahead()
+    strategy = Strategy.objects.filter(organisation__slug="jena").order_by("-pk").first()
+    Strategy.objects.filter(pk=strategy.pk).update(text_state=Strategy.TextState.DONE, text_page_count=3)
+    answered = set(strategy.positions.values_list("clause_id", flat=True))
+    clause = Clause.objects.exclude(pk__in=answered).order_by("number").first()
+    SuggestionFactory(strategy=strategy, clause=clause, rank=1)
+    SuggestionFactory(strategy=strategy, clause=clause, rank=2)
+    login(page, "jena@example.org")
+
+    page.goto(reverse("clauses:our_suggestions"))
+
+    expect(page.get_by_role("button", name="verwerfen").first).to_be_visible()
+    assert_no_violations(page)

@@ -12,8 +12,14 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from clauses.models import Position
-from clauses.services import clause_update, position_save
+from clauses.models import Position, Suggestion
+from clauses.services import (
+    clause_update,
+    position_save,
+    suggestion_accept,
+    suggestion_dismiss,
+    suggestions_refresh,
+)
 from participants.directory import organisation_merge
 from participants.models import Organisation
 from rounds.models import Comment, Invitation
@@ -26,6 +32,7 @@ from tests.factories import (
     OrganisationFactory,
     PositionFactory,
     StrategyFactory,
+    SuggestionFactory,
     UserFactory,
     round_with_roles,
 )
@@ -39,6 +46,7 @@ class World:
     reader: object  # an invited representative of another organisation, who reads every page
     comment: Comment
     position: Position
+    suggestion: Suggestion  # an open passage of the strategy's PDF proposed for the clause
 
 
 @pytest.fixture
@@ -54,7 +62,10 @@ def world():
     )
     strategy = StrategyFactory(organisation=roles.invited_org, title="Smart City Jena 2030")
     position = PositionFactory(strategy=strategy, clause=roles.clause, status=Position.Status.CONTAINS)
-    return World(roles=roles, reader=reader, comment=Comment.objects.get(pk=comment.pk), position=position)
+    suggestion = SuggestionFactory(strategy=strategy, clause=roles.clause)
+    return World(
+        roles=roles, reader=reader, comment=Comment.objects.get(pk=comment.pk), position=position, suggestion=suggestion
+    )
 
 
 # The pages, and who reads them -----------------------------------------------------------------------
@@ -205,6 +216,24 @@ def position_deleted_as_admin(w: World):
     return "position position--none", "§ 4: enthalten"
 
 
+OPEN_SUGGESTION = "1 Vorschlag aus hochgeladenen Strategien ist noch nicht geprüft"
+
+
+def suggestion_dismissed(w: World):
+    suggestion_dismiss(suggestion=w.suggestion, user=w.roles.invited)
+    return 'aria-labelledby="chart-heading"', OPEN_SUGGESTION
+
+
+def suggestion_accepted(w: World):
+    suggestion_accept(suggestion=w.suggestion, user=w.roles.invited, status=Position.Status.PARTLY, quote="Zitat")
+    return "§ 4: teilweise", OPEN_SUGGESTION
+
+
+def suggestions_refreshed(w: World):
+    suggestions_refresh(strategy_id=w.position.strategy_id)  # § 4 is answered: nothing is proposed for it
+    return 'aria-labelledby="chart-heading"', OPEN_SUGGESTION
+
+
 def position_saved_on_organisation_page(w: World):
     position_saved(w)
     return "<strong>nicht enthalten</strong>", "<strong>enthalten</strong>"
@@ -259,6 +288,9 @@ CASES: list[tuple[Callable, Callable]] = [
     (_discussion, organisations_merged),
     (_clause_page, organisations_merged),
     (_matrix, organisations_merged),
+    (_matrix, suggestion_dismissed),
+    (_matrix, suggestion_accepted),
+    (_matrix, suggestions_refreshed),
     (_series_page, organisation_renamed),
     (_series_page, invitation_answered),
     (_series_page, series_renamed),

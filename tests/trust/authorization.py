@@ -27,6 +27,7 @@ from tests.factories import (
     MeetingNoteFactory,
     MeetingNoteRevisionFactory,
     SeriesFactory,
+    SuggestionFactory,
     UserFactory,
     round_with_roles,
 )
@@ -106,7 +107,8 @@ def build_world() -> SimpleNamespace:
         proposed_by=roles.organiser,
         expires_at=roles.round.starts_at + datetime.timedelta(days=3650),
     )
-    ClauseFactory(number=9, title="Offene Daten")
+    open_data_clause = ClauseFactory(number=9, title="Offene Daten")
+    suggestion = SuggestionFactory(strategy=strategy, clause=open_data_clause)
     return SimpleNamespace(
         **roles.__dict__,
         uninvited=roles.outsider,
@@ -118,6 +120,7 @@ def build_world() -> SimpleNamespace:
         revision=revision,
         report=report,
         strategy=strategy,
+        suggestion=suggestion,
         account_invitation=account_invitation,
         membership_proposal=membership_proposal,
         membership=roles.invited.memberships.get(),
@@ -134,6 +137,8 @@ def kwargs_for(route: Route, world: SimpleNamespace) -> dict[str, object]:
                 values[kwarg] = world.comment.pk
             elif name == "participants:strategy_file":
                 values[kwarg] = world.strategy.pk
+            elif name == "clauses:suggestion_dismiss":
+                values[kwarg] = world.suggestion.pk
             elif name in {"report_detail", "report_pdf"}:
                 values[kwarg] = world.report.pk
             else:

@@ -50,6 +50,11 @@ ORGANISERS_TAKING_PART = ("login", "403", "404", "ok", "403", "ok")
 PROPOSED_PERSON = ("login", "404", "ok", "404", "404", "404")
 PROPOSED_PERSON_INVALID = ("login", "404", "422", "404", "404", "404")
 
+# Deciding on a suggestion of the invited organisation's strategy: its representative only.
+STRATEGY_REPRESENTATIVES = ("login", "ok", "404", "403", "403", "403")
+# Open data of a series: the world's series does not publish it (see tests/rounds/test_open_data.py).
+PUBLIC_SERIES_ONLY = NOBODY_404
+
 EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "": (EVERYONE, NOBODY_405),  # home
     "datenschutz/meine-daten/": (SIGNED_IN, SIGNED_IN_405),  # my_data
@@ -183,10 +188,15 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rueckmeldung/<str:signed>/": (EXPIRED_LINK, EXPIRED_LINK),  # rounds:rsvp_link
     "rueckmeldung/<str:signed>/kalender.ics": (EXPIRED_LINK, NOBODY_405),  # rounds:rsvp_link_ics
     "klauseln/<int:number>/runden/": (EVERYONE, NOBODY_405),  # rounds:clause_history
+    "offene-daten/": (EVERYONE, NOBODY_405),  # rounds:open_data
+    "offene-daten/<slug:slug>.csv": (PUBLIC_SERIES_ONLY, NOBODY_405),  # rounds:open_data_csv
+    "offene-daten/<slug:slug>.json": (PUBLIC_SERIES_ONLY, NOBODY_405),  # rounds:open_data_json
     "klauseln/": (EVERYONE, NOBODY_405),  # clauses:library
     "klauseln/neu/": (ANY_ORGANISER, ANY_ORGANISER),  # clauses:clause_create
     "klauseln/<int:number>/bearbeiten/": (ANY_ORGANISER, ANY_ORGANISER),  # clauses:clause_edit
     "klauseln/unsere-strategie/": (REPRESENTATIVES, SIGNED_IN_405),  # clauses:our_positions
+    "klauseln/unsere-strategie/vorschlaege/": (REPRESENTATIVES, SIGNED_IN_405),  # clauses:our_suggestions
+    "klauseln/vorschlaege/<int:pk>/verwerfen/": (SIGNED_IN_405, STRATEGY_REPRESENTATIVES),  # suggestion_dismiss
     "klauseln/<int:number>/umsetzung/": (REPRESENTATIVES, REPRESENTATIVES),  # clauses:position_edit
     "klauseln/vergleich/": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix
     "klauseln/vergleich.csv": (SIGNED_IN, SIGNED_IN_405),  # clauses:matrix_csv

@@ -60,6 +60,14 @@ class SeriesForm(forms.ModelForm):
             "max_value": _("Bitte geben Sie höchstens %(limit_value)s Tage an."),
         },
     )
+    licence = forms.ChoiceField(
+        label=_("Lizenz der offenen Daten"),
+        choices=Series.Licence.choices,
+        required=False,
+        help_text=_(
+            "Gilt für öffentliche Reihen: Die Umsetzungen ihrer Teilnehmenden stehen unter dieser Lizenz als offene Daten."
+        ),
+    )
     co_organisers = forms.CharField(
         label=_("Weitere Organisator:innen"),
         required=False,
@@ -131,6 +139,9 @@ class SeriesForm(forms.ModelForm):
             if day not in days:
                 days.append(day)
         return sorted(days, reverse=True)
+
+    def clean_licence(self) -> str:
+        return self.cleaned_data["licence"] or self.instance.licence or Series.Licence.CC_BY_4_0
 
     def clean_co_organisers(self) -> list[User]:
         raw = self.cleaned_data["co_organisers"].replace(",", "\n").replace(";", "\n")
