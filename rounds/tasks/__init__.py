@@ -2,5 +2,6 @@
 
 from .delivery import *  # noqa: F403
 from .notifications import *  # noqa: F403
+from .replies import *  # noqa: F403
 from .reports import *  # noqa: F403
 from .schedule import *  # noqa: F403
