@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AgendaItem,
+    CalendarReply,
     Comment,
     FollowUpReport,
     Invitation,
@@ -175,3 +176,21 @@ class FollowUpReportAdmin(admin.ModelAdmin):
     list_select_related = ["round__series"]
     autocomplete_fields = ["round", "requested_by"]
     readonly_fields = ["built_at", "published_at", "notified_at"]
+
+
+@admin.register(CalendarReply)
+class CalendarReplyAdmin(admin.ModelAdmin):
+    """What became of each message in the reply mailbox; the outcome filter counts them."""
+
+    list_display = ["received_at", "sender", "subject", "outcome", "detail", "invitation"]
+    list_filter = ["outcome", "received_at"]
+    show_facets = admin.ShowFacets.ALWAYS
+    search_fields = ["sender", "subject", "message_id"]
+    date_hierarchy = "received_at"
+    list_select_related = ["invitation__round__series", "invitation__user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,9 @@
 """iCalendar files for invitations: one stable UID per round, a higher SEQUENCE for every change.
 
 Outlook, Thunderbird and Apple Calendar match updates and cancellations by UID and accept them only
-when SEQUENCE grows; the organiser is the platform's sender address, the attendee the invitee.
+when SEQUENCE grows; the organiser is the reply mailbox (``REPLY_MAILBOX_ADDRESS``, where calendar
+programs send their answers, see :mod:`rounds.services.calendar_replies`), the attendee the invitee.
+Every text goes in as typed: the icalendar package escapes it (no HTML, no entities).
 
 A batch of invitations to one round uses :class:`RoundCalendar`: the round's part of the file (time
 zone, agenda, venue …) is built and serialised once per method and visibility of the online link, and
@@ -15,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
-from participants.markup import plain_text
 from rounds.models import Invitation, Round
+from rounds.vtimezone import vtimezone, years_around
 
 METHOD_REQUEST = "REQUEST"
 METHOD_CANCEL = "CANCEL"
@@ -57,8 +59,8 @@ def _description(*, round_: Round, show_online_link: bool, agenda_items: list | 
         lines.append(round_.title)
     if round_.status == Round.Status.CANCELLED:
         lines += ["", "Diese Runde ist abgesagt."]
-        if round_.cancel_reason:
-            lines.append(plain_text(round_.cancel_reason))
+        if round_.cancel_reason.strip():
+            lines.append(round_.cancel_reason.strip())
         return "\n".join(lines)
     items = round_agenda(round_) if agenda_items is None else agenda_items
     if items:
@@ -66,7 +68,7 @@ def _description(*, round_: Round, show_online_link: bool, agenda_items: list | 
         for item in items:
             lines.append(f"§ {item.clause.number} {item.clause.title}")
             if item.clause.typical_wording:
-                lines.append(f"  „{plain_text(item.clause.typical_wording)}“")
+                lines.append(f"  „{item.clause.typical_wording.strip()}“")
     if round_.online_link:
         lines.append("")
         if show_online_link:
@@ -77,7 +79,9 @@ def _description(*, round_: Round, show_online_link: bool, agenda_items: list | 
 
 
 def _organizer() -> vCalAddress:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    """The reply mailbox, named as the sender is: calendar programs mail their answers to the ORGANIZER."""
+    name, _address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    address = settings.REPLY_MAILBOX_ADDRESS
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = vText(name or address)
     return organizer
@@ -99,11 +103,11 @@ def _dtstamp() -> datetime.datetime:
     return timezone.now().astimezone(datetime.UTC)
 
 
-def _days_from(day: datetime.date, days: int) -> datetime.date:
-    """``day`` plus ``days``, held a year inside the calendar's ends, where the time zone rules of the
-    icalendar package stop (a round stored at 9999-12-31 still has a file)."""
-    first, last = datetime.date(datetime.MINYEAR + 1, 1, 1), datetime.date(datetime.MAXYEAR - 1, 12, 31)
-    return max(first, min(last, day + datetime.timedelta(days=days) if first <= day <= last else day))
+def round_vtimezone(*, round_: Round):
+    """The VTIMEZONE of the platform's time zone for the years around the round."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    days = (timezone.localtime(round_.starts_at, tz).date(), timezone.localtime(round_.ends_at, tz).date())
+    return vtimezone(settings.TIME_ZONE, years=years_around(*days))
 
 
 def _calendar(
@@ -128,13 +132,7 @@ def _calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
-    calendar.add_component(
-        Timezone.from_tzid(
-            settings.TIME_ZONE,
-            first_date=_days_from(starts_at.date(), -366),
-            last_date=_days_from(ends_at.date(), 366),
-        )
-    )
+    calendar.add_component(round_vtimezone(round_=round_))
 
     event = Event()
     event.add("uid", round_.calendar_uid)

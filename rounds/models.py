@@ -497,3 +497,47 @@ class CalendarFeedKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.series}"
+
+
+class CalendarReply(models.Model):
+    """One message read from the reply mailbox (README "Antworten aus Kalenderprogrammen"): what it said and
+    what became of it. ``message_hash`` makes each message count once, however often the mailbox shows it."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Zusage übernommen")
+        DECLINED = "declined", _("Absage übernommen")
+        STAND_IN = "stand_in", _("Vertretung benannt")
+        NOT_A_REPLY = "not_a_reply", _("keine Kalenderantwort")
+        UNKNOWN_EVENT = "unknown_event", _("unbekannter Termin (UID)")
+        UNKNOWN_ATTENDEE = "unknown_attendee", _("Teilnehmer:in nicht eingeladen")
+        WRONG_SENDER = "wrong_sender", _("Absender passt nicht zur Teilnehmer:in")
+        OUTDATED = "outdated", _("Antwort auf eine ältere Fassung")
+        UNSUPPORTED = "unsupported", _("Antwort nicht übernehmbar")
+        REFUSED = "refused", _("abgelehnt")
+
+    APPLIED = (Outcome.ACCEPTED, Outcome.DECLINED, Outcome.STAND_IN)
+
+    message_hash = models.CharField(max_length=64, unique=True, editable=False)
+    message_id = models.CharField(_("Message-ID"), max_length=300, blank=True)
+    sender = models.CharField(_("Absender"), max_length=254, blank=True)
+    subject = models.CharField(_("Betreff"), max_length=300, blank=True)
+    outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices)
+    detail = models.CharField(_("Einzelheiten"), max_length=500, blank=True)
+    invitation = models.ForeignKey(
+        Invitation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calendar_replies",
+        verbose_name=_("Einladung"),
+    )
+    received_at = models.DateTimeField(_("gelesen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kalenderantwort")
+        verbose_name_plural = _("Kalenderantworten")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["outcome", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sender or '?'}: {self.get_outcome_display()}"

@@ -40,6 +40,12 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Answers from calendar programs in the reply mailbox (does nothing without REPLY_IMAP_HOST).
+    "read-calendar-replies": {
+        "task": "rounds.tasks.replies.read_calendar_replies",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     "remind-strategy-updates": {
         "task": "rounds.tasks.schedule.remind_strategy_updates",
         "schedule": crontab(hour=6, minute=30),

@@ -6,6 +6,7 @@ emails as files under ``var/mail/``); production sets the variables listed in RE
 
 import ipaddress
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -221,6 +222,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Strategie-Austausch <austausch@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Answers from calendar programs (iMIP REPLY): the ORGANIZER of every invitation is the reply mailbox;
+# with REPLY_IMAP_HOST set, a periodic job reads it over IMAP and applies the answers (README
+# "Antworten aus Kalenderprogrammen"). Without REPLY_IMAP_HOST the feature is off.
+REPLY_MAILBOX_ADDRESS = env_str("REPLY_MAILBOX_ADDRESS") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+REPLY_IMAP_HOST = env_str("REPLY_IMAP_HOST")
+REPLY_IMAP_SSL = env_bool("REPLY_IMAP_SSL", True)
+REPLY_IMAP_PORT = env_int("REPLY_IMAP_PORT", 993 if REPLY_IMAP_SSL else 143)
+REPLY_IMAP_USER = env_str("REPLY_IMAP_USER", REPLY_MAILBOX_ADDRESS)
+REPLY_IMAP_PASSWORD = env_str("REPLY_IMAP_PASSWORD")
+REPLY_IMAP_FOLDER = env_str("REPLY_IMAP_FOLDER", "INBOX")
+REPLY_IMAP_TIMEOUT = env_int("REPLY_IMAP_TIMEOUT", 30)
 
 # Redis: REDIS_URL is the Celery broker, CACHE_URL the cache, in separate databases (the cache's may be
 # emptied or lost without losing a queued job). Without REDIS_URL tasks run eagerly in-process.

@@ -9,6 +9,7 @@ from clauses.models import Clause, Position, Suggestion
 from participants.models import AccountInvitation, Membership, Organisation, Strategy, StrategyPage, User
 from rounds.models import (
     AgendaItem,
+    CalendarReply,
     Comment,
     FollowUpReport,
     Invitation,
@@ -157,6 +158,18 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     round = factory.SubFactory(RoundFactory)
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class CalendarReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarReply
+
+    message_hash = factory.Sequence(lambda n: f"{n:064x}")
+    message_id = factory.Sequence(lambda n: f"<antwort-{n}@example.org>")
+    sender = factory.LazyAttribute(lambda o: o.invitation.user.email if o.invitation else "jemand@example.org")
+    subject = "Angenommen: Austauschreihe: Runde 1"
+    outcome = CalendarReply.Outcome.ACCEPTED
+    invitation = factory.SubFactory(InvitationFactory)
 
 
 class ReminderDeliveryFactory(factory.django.DjangoModelFactory):

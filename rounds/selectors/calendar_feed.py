@@ -1,12 +1,17 @@
 """The iCalendar feed of a series: every planned, held or cancelled round, with the same UID and SEQUENCE
 as the invitations, so a subscribed calendar and an invitation describe the same event."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from participants.models import User
 from rounds import permissions
 from rounds.models import CalendarFeedKey, Round, Series
+from rounds.vtimezone import vtimezone, years_around
 
 
 def feed_token(*, series: Series, user: User) -> str:
@@ -26,18 +31,26 @@ def feed_reader(*, series: Series, token: str) -> User | None:
 
 
 def series_calendar(*, series: Series) -> bytes:
+    """Times are local (the platform's time zone, with its VTIMEZONE for the years the rounds span)."""
+    tz = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
     calendar.add("prodid", "-//Strategie-Austausch//Austauschreihe//DE")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", series.title)
-    rounds = series.rounds.exclude(status=Round.Status.DRAFT).prefetch_related("agenda_items__clause")
-    for round_ in rounds.order_by("starts_at"):
+    rounds = list(
+        series.rounds.exclude(status=Round.Status.DRAFT).prefetch_related("agenda_items__clause").order_by("starts_at")
+    )
+    if rounds:
+        days = [timezone.localtime(moment, tz).date() for r in rounds for moment in (r.starts_at, r.ends_at)]
+        calendar.add_component(vtimezone(settings.TIME_ZONE, years=years_around(*days)))
+    dtstamp = timezone.now().astimezone(datetime.UTC)
+    for round_ in rounds:
         event = Event()
         event.add("uid", round_.calendar_uid)
         event.add("sequence", round_.calendar_sequence)
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", round_.starts_at)
-        event.add("dtend", round_.ends_at)
+        event.add("dtstamp", dtstamp)
+        event.add("dtstart", timezone.localtime(round_.starts_at, tz))
+        event.add("dtend", timezone.localtime(round_.ends_at, tz))
         summary = f"{series.title}: Runde {round_.number}"
         event.add("summary", f"{summary} – {round_.title}" if round_.title else summary)
         clauses = [f"§ {i.clause.number} {i.clause.title}" for i in round_.agenda_items.all()]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from clauses.models import Position
 from participants.models import User
-from rounds.models import Comment, Invitation, MeetingNote, Round, new_token
+from rounds.models import CalendarReply, Comment, Invitation, MeetingNote, Round, new_token
 
 TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
 
@@ -97,6 +97,7 @@ def account_delete(*, user: User) -> None:
     Comment.objects.filter(author=user, organisation__isnull=True).update(organisation=_only_organisation(user))
     # A withdrawn invitation keeps only the address its cancellation goes to; with the person, that goes too.
     Invitation.objects.filter(withdrawn_email__iexact=user.email).delete()
+    CalendarReply.objects.filter(sender__iexact=user.email).delete()
     invitations = Invitation.objects.filter(user=user)
     invitations.exclude(round__status__in=TOOK_PLACE).delete()
     kept = list(invitations.filter(round__status__in=TOOK_PLACE))

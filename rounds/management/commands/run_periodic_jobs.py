@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Runs every periodic job once (reminders, sweep, next rounds, …); with --loop, again and again."
+    help = "Runs every periodic job once (reminders, sweep, next rounds, calendar replies, …); with --loop, again and again."
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", type=int, default=0, metavar="SECONDS", help="repeat every SECONDS seconds")
