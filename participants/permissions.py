@@ -16,3 +16,8 @@ def can_edit_strategy(user: AnyUser, organisation: Organisation) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_staff or is_member(user, organisation)
+
+
+def can_view_strategies(user: AnyUser) -> bool:
+    """Signed-in people compare the organisations' strategies and positions (the matrix, the strategy files)."""
+    return bool(user.is_authenticated and user.is_active)
