@@ -1,8 +1,8 @@
 """Search across the floors: one page of what a reader may find, best first.
 
-A search costs the same number of queries for any number of hits: one counts the hits of every source, one
-reads the page's rows (ranked across the sources), then one per source loads the page's rows of it with
-their snippets. The sources are in ``rounds.selectors.search_sources``; the machinery of the match
+A search costs the same number of queries for any number of hits: one reads the page's rows (ranked across
+the sources) with the number of hits of every source, then one per source loads the page's rows of it with
+their snippets (a page beyond the last costs one count more). The sources are in ``rounds.selectors.search_sources``; the machinery of the match
 (PostgreSQL ``german`` full text, a simpler match on SQLite) in ``strategy_exchange.search``.
 """
 
@@ -136,16 +136,8 @@ def _snippet_text(source: Source, row: Model, criteria: Criteria) -> str:
     return fulltext.mark_hits(text, criteria.words)
 
 
-def search(*, reader: Reader, criteria: Criteria, page: int = 1) -> SearchPage:
-    """One page of what ``reader`` may find, best first (on PostgreSQL), in two queries and one per source
-    the reader may find rows of."""
-    visible = [(source, source.visible(reader)) for source in sources_for(criteria)]
-    # A kind the reader may not find at all costs nothing.
-    visible = [(source, queryset) for source, queryset in visible if not queryset.query.is_empty()]
-    if not criteria.words or not visible:
-        return SearchPage(hits=[], number=1, num_pages=1, total=0)
-    sources = [source for source, _ in visible]
-    matching = [_matching(source, queryset, criteria=criteria) for source, queryset in visible]
+def _counts(matching: list[QuerySet]) -> dict[int, int]:
+    """The hits of each source (one query)."""
     counted = _union(
         [
             queryset.annotate(hit_source=Value(i, output_field=IntegerField()))
@@ -155,12 +147,39 @@ def search(*, reader: Reader, criteria: Criteria, page: int = 1) -> SearchPage:
             for i, queryset in enumerate(matching)
         ]
     )
-    counts = dict.fromkeys(range(len(sources)), 0)
+    counts = dict.fromkeys(range(len(matching)), 0)
     for i, count in counted:
         counts[i] += count
-    total = sum(counts.values())
-    num_pages = max(1, min(MAX_PAGE, math.ceil(total / PER_PAGE)))
-    number = min(max(page, 1), num_pages)
+    return counts
+
+
+def _ranked_page(ranked: QuerySet, *, sources: int, number: int) -> tuple[list[tuple], dict[int, int]]:
+    """One page of the hits, best first, and the hits of each source, in one pass over the hits: the counts
+    are window sums that every row of the page carries."""
+    sql, params = ranked.query.get_compiler(using=ranked.db).as_sql()
+    per_source = ", ".join(f"SUM(CASE WHEN hit_source = {i} THEN 1 ELSE 0 END) OVER ()" for i in range(sources))
+    statement = (
+        f"SELECT hit_rank, hit_source, hit_id, {per_source} FROM ({sql}) hits "  # noqa: S608 - our own SQL
+        "ORDER BY hit_rank DESC, hit_source, hit_id DESC LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, PER_PAGE, (number - 1) * PER_PAGE])
+        fetched = cursor.fetchall()
+    if not fetched:
+        return [], dict.fromkeys(range(sources), 0)
+    return [tuple(row[:3]) for row in fetched], {i: int(fetched[0][3 + i]) for i in range(sources)}
+
+
+def search(*, reader: Reader, criteria: Criteria, page: int = 1) -> SearchPage:
+    """One page of what ``reader`` may find, best first (on PostgreSQL), in one query for the page and the
+    counts, and one per source the reader may find rows of."""
+    visible = [(source, source.visible(reader)) for source in sources_for(criteria)]
+    # A kind the reader may not find at all costs nothing.
+    visible = [(source, queryset) for source, queryset in visible if not queryset.query.is_empty()]
+    if not criteria.words or not visible:
+        return SearchPage(hits=[], number=1, num_pages=1, total=0)
+    sources = [source for source, _ in visible]
+    matching = [_matching(source, queryset, criteria=criteria) for source, queryset in visible]
     ranked = _union(
         [
             queryset.annotate(
@@ -168,8 +187,15 @@ def search(*, reader: Reader, criteria: Criteria, page: int = 1) -> SearchPage:
             ).values_list("hit_rank", "hit_source", "hit_id")
             for i, queryset in enumerate(matching)
         ]
-    ).order_by("-hit_rank", "hit_source", "-hit_id")
-    rows = list(ranked[(number - 1) * PER_PAGE : number * PER_PAGE])
+    )
+    number = max(page, 1)
+    rows, counts = _ranked_page(ranked, sources=len(sources), number=number)
+    if not rows and number > 1:  # beyond the last page: the last page instead (one query more, only here)
+        total = sum(_counts(matching).values())
+        number = max(1, min(MAX_PAGE, math.ceil(total / PER_PAGE)))
+        rows, counts = _ranked_page(ranked, sources=len(sources), number=number)
+    total = sum(counts.values())
+    num_pages = max(1, min(MAX_PAGE, math.ceil(total / PER_PAGE)))
     loaded: dict[tuple[int, int], Model] = {}
     for i, source in enumerate(sources):
         ids = [pk for _, index, pk in rows if index == i]

@@ -274,7 +274,7 @@ def test_search_query_count_is_the_same_for_any_number_of_hits(client, world, n,
         response = client.get(reverse("search"), {"q": "Carsharing"})
 
     assert response.context["results"].total >= n
-    assert len(captured) == {"anonymous": 7, "invited": 13, "admin": 12}[role]
+    assert len(captured) == {"anonymous": 6, "invited": 12, "admin": 11}[role]
 
 
 def test_search_vector_follows_a_queryset_update(client, world):
