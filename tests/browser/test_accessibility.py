@@ -193,7 +193,7 @@ def test_english_home_has_language_en_and_no_serious_accessibility_violation(pag
     demo_with_round_three_ahead()
     page.goto("/")
 
-    page.get_by_role("button", name="EN").click()
+    page.locator(".language-switch").get_by_role("button", name="EN").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_no_violations(page)
