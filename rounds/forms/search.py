@@ -62,18 +62,6 @@ class SearchForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Bitte wählen Sie ein Bundesland aus der Liste.")},
     )
-    page = forms.IntegerField(
-        label=_("Seite"),
-        required=False,
-        min_value=1,
-        max_value=selectors.MAX_PAGE,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("Bitte geben Sie die Seite als Zahl an."),
-            "min_value": _("Die Seiten beginnen bei 1."),
-            "max_value": _("Es werden höchstens %(limit_value)s Seiten angezeigt; bitte grenzen Sie die Suche ein."),
-        },
-    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -214,7 +214,6 @@ def test_search_series_filter_finds_the_clause_of_its_agenda_only(client, world,
         ({"round": "999999"}, "round", "Bitte wählen Sie eine Runde aus der Liste."),
         ({"kind": "everything"}, "kind", "Bitte wählen Sie eine Art aus der Liste."),
         ({"state": "XX"}, "state", "Bitte wählen Sie ein Bundesland aus der Liste."),
-        ({"page": "zwei"}, "page", "Bitte geben Sie die Seite als Zahl an."),
         ({"q": "?! …"}, "q", "Bitte geben Sie mindestens ein Wort aus Buchstaben oder Ziffern ein."),
     ],
 )
@@ -250,6 +249,7 @@ def test_search_pages_through_the_hits(client, world):
     assert (second.number, len(second.hits)) == (2, 5)
     assert {hit.url for hit in first.hits}.isdisjoint({hit.url for hit in second.hits})
     assert beyond.number == 2
+    assert _get(client, world.organiser, q="Carsharing", page="zwei").context["results"].number == 1
 
 
 def _every_kind(world, n: int) -> None:
