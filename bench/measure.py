@@ -139,9 +139,10 @@ def pages_results(
             with run.writer(plan=plan, name="writer-elsewhere") as writer:
                 for page in PAGES:
                     targeted = page.acceptance
+                    p99_target = page.p99_target_ms or (P99_TARGET_MS if targeted else None)
                     results += run.page_results(
                         page=page, writer=writer, rate=write_rate, where=where,
-                        ratio_target=RATIO_TARGET if targeted else None, p99_target=P99_TARGET_MS if targeted else None,
+                        ratio_target=RATIO_TARGET if targeted else None, p99_target=p99_target,
                     )  # fmt: skip
             per_second = "comment/s" if discussion_write_rate == 1 else "comments/s"
             for page in discussions:

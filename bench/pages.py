@@ -20,6 +20,8 @@ THREAD_READER = "thread reader"  # the same, the author of the thread's first co
 LARGEST_READER = "largest thread reader"  # an accepted invitee of the round with the largest thread
 ANONYMOUS = "anonymous"
 READERS = 200
+SEARCH_QUERY = "q=Beteiligung+Zivilgesellschaft"
+SEARCH_P99_TARGET_MS = 150.0
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,16 @@ class Page:
     acceptance: bool = False
     # A discussion: its thread, into which the writer puts comments while the page is measured a second time.
     thread: Callable[[Targets], Thread] | None = None
+    query: str = ""  # the query string of the request, e.g. a search
+    p99_target_ms: float | None = None  # a page's own p99 target, instead of the acceptance pages' one
 
     def url(self, targets: Targets) -> str | None:
         """The page's path, or None when the URL name does not exist (yet)."""
         try:
-            return reverse(self.url_name, kwargs=self.kwargs(targets))
+            path = reverse(self.url_name, kwargs=self.kwargs(targets))
         except NoReverseMatch:
             return None
+        return f"{path}?{self.query}" if self.query else path
 
 
 def _discussion(thread: Thread) -> dict:
@@ -123,6 +128,8 @@ PAGES = [
     ),
     Page("clause page", "rounds:clause_history", READER, lambda t: {"number": t.clause_number}, acceptance=True),
     Page("comparison matrix", "clauses:matrix", READER, lambda t: {}, acceptance=True),
+    # Two words that occur together in one of the generated comment sentences (and in the demo data).
+    Page("search, two words", "search", READER, lambda t: {}, query=SEARCH_QUERY, p99_target_ms=SEARCH_P99_TARGET_MS),
 ]
 BARE = Page("bare Django view", "bench_bare", ANONYMOUS, lambda t: {})
 LARGEST_DISCUSSION = next(page for page in PAGES if page.name == "largest discussion")

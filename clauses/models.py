@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Strategy, StrategyPage
 from strategy_exchange.fragments import Versioned
+from strategy_exchange.search import SearchIndex, search_vector_field
 
 
 class Clause(Versioned):
@@ -20,12 +21,16 @@ class Clause(Versioned):
     explanation = models.TextField(_("Erläuterung"), blank=True)
     keywords = models.TextField(_("Schlagwörter"), blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    search_vector = search_vector_field(
+        ("title", "A"), ("typical_wording", "B"), ("keywords", "B"), ("explanation", "C")
+    )
 
     class Meta:
         verbose_name = _("Klausel")
         verbose_name_plural = _("Klauseln")
         ordering = ["number"]
         constraints = [models.CheckConstraint(condition=Q(number__gte=1), name="clause_number_positive")]
+        indexes = [SearchIndex(fields=["search_vector"], name="clause_search")]
 
     def __str__(self) -> str:
         return f"§ {self.number} {self.title}"
@@ -89,6 +94,7 @@ class Position(models.Model):
         verbose_name=_("zuletzt geändert von"),
     )
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    search_vector = search_vector_field(("quote", "B"))
 
     class Meta:
         verbose_name = _("Umsetzung in der Strategie")
@@ -97,7 +103,10 @@ class Position(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["strategy", "clause"], name="position_unique_strategy_clause"),
         ]
-        indexes = [models.Index(fields=["clause", "status"])]
+        indexes = [
+            models.Index(fields=["clause", "status"]),
+            SearchIndex(fields=["search_vector"], name="position_search"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.strategy} – {self.clause}: {self.get_status_display()}"

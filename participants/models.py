@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strategy_exchange.fulltext import SearchVectorIndex
+from strategy_exchange.search import SearchIndex, search_vector_field
 
 
 class UserManager(BaseUserManager):
@@ -110,12 +111,16 @@ class Organisation(models.Model):
     website = models.URLField(_("Website"), blank=True)
     members = models.ManyToManyField(User, through="Membership", related_name="organisations")
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    search_vector = search_vector_field(("name", "A"), ("place", "B"))
 
     class Meta:
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "state"])]
+        indexes = [
+            models.Index(fields=["kind", "state"]),
+            SearchIndex(fields=["search_vector"], name="organisation_search"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -181,6 +186,7 @@ class Strategy(models.Model):
     text_extracted_at = models.DateTimeField(_("Text ausgelesen am"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    search_vector = search_vector_field(("title", "A"))
 
     class Meta:
         verbose_name = _("Strategie")
@@ -193,6 +199,7 @@ class Strategy(models.Model):
                 name="strategy_update_cycle_positive",
             ),
         ]
+        indexes = [SearchIndex(fields=["search_vector"], name="strategy_search")]
 
     def __str__(self) -> str:
         return self.title

@@ -36,3 +36,8 @@ def can_maintain_directory(user: AnyUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return bool(user.is_staff) or any(check(user) for check in _maintainer_checks)
+
+
+def can_view_strategies(user: AnyUser) -> bool:
+    """Signed-in people compare the organisations' strategies and positions (the matrix, the strategy files)."""
+    return bool(user.is_authenticated and user.is_active)

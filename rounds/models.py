@@ -14,6 +14,7 @@ from clauses.models import Clause
 from participants.markup import render_markdown
 from participants.models import Organisation
 from strategy_exchange.fragments import Versioned
+from strategy_exchange.search import SearchIndex, search_vector_field
 
 User = settings.AUTH_USER_MODEL
 
@@ -335,6 +336,7 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(_("bearbeitet am"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("gelöscht am"), null=True, blank=True)
     reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    search_vector = search_vector_field(("body", "D"))
 
     class Meta:
         verbose_name = _("Kommentar")
@@ -347,6 +349,7 @@ class Comment(models.Model):
                 condition=Q(parent__isnull=True),
                 name="comment_thread_roots",
             ),
+            SearchIndex(fields=["search_vector"], name="comment_search"),
         ]
 
     def __str__(self) -> str:
@@ -385,11 +388,13 @@ class MeetingNote(models.Model):
     version = models.PositiveIntegerField(_("Version"), default=1)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    search_vector = search_vector_field(("body", "D"))
 
     class Meta:
         verbose_name = _("Protokollnotiz")
         verbose_name_plural = _("Protokollnotizen")
         ordering = ["round", "agenda_item__order", "created_at", "id"]
+        indexes = [SearchIndex(fields=["search_vector"], name="meeting_note_search")]
 
     def __str__(self) -> str:
         return self.body[:60] or str(_("(leer)"))

@@ -10,7 +10,7 @@ from functools import cache
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from participants.models import Organisation, User
@@ -138,6 +138,17 @@ def visible_rounds(user: AnyUser) -> QuerySet[Round]:
     invited = admitting_invitations(user).filter(round=OuterRef("pk"))
     organising = Series.organisers.through.objects.filter(series=OuterRef("series_id"), user=user)
     return Round.objects.filter(Exists(invited) | Exists(organising))
+
+
+def published_comment_rounds(user: AnyUser) -> QuerySet[Round]:
+    """Rounds whose quotable and anonymised comments the user may read as outsiders (as
+    :func:`can_view_published_comments` says): the report is published, and the series publishes its reports
+    or the user takes part in it."""
+    published = Round.objects.filter(reports__status=FollowUpReport.Status.PUBLISHED).values("pk")
+    public = Q(series__report_visibility=Series.ReportVisibility.PUBLIC)
+    if user.is_authenticated:
+        public |= Q(series__in=admitting_invitations(user).values("round__series"))
+    return Round.objects.filter(public, pk__in=published)
 
 
 def managed_series(user: AnyUser) -> QuerySet[Series]:

@@ -1,9 +1,10 @@
 from django.urls import include, path
 
-from .views import home, privacy, reports
+from .views import home, privacy, reports, search
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("suche/", search.search, name="search"),
     path("datenschutz/meine-daten/", privacy.my_data, name="my_data"),
     path("datenschutz/meine-daten.json", privacy.my_data_download, name="my_data_download"),
     path("datenschutz/konto-loeschen/", privacy.account_delete, name="account_delete"),

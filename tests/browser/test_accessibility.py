@@ -207,7 +207,7 @@ def test_english_home_has_language_en_and_no_serious_accessibility_violation(pag
     demo_with_round_three_ahead()
     page.goto("/")
 
-    page.get_by_role("button", name="EN").click()
+    page.locator(".language-switch").get_by_role("button", name="EN").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_no_violations(page)
@@ -258,4 +258,26 @@ def test_suggestions_with_passages_have_no_serious_accessibility_violation(page)
     page.goto(reverse("clauses:our_suggestions"))
 
     expect(page.get_by_role("button", name="verwerfen").first).to_be_visible()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "organiser"])
+def test_search_results_have_no_serious_accessibility_violation(page, role):
+    demo_with_round_three_ahead()
+    if LOGINS[role]:
+        login(page, LOGINS[role])
+    page.goto("/")
+
+    page.get_by_role("searchbox", name="Suchbegriffe").first.fill("Beteiligung Akteure")
+    page.get_by_role("search").first.get_by_role("button", name="Suchen").click()
+
+    expect(page.locator(".search-result").first).to_be_visible()
+    assert_no_violations(page)
+
+
+def test_search_with_a_bad_filter_has_no_serious_accessibility_violation(page):
+    demo_with_round_three_ahead()
+
+    page.goto(reverse("search") + "?q=Beteiligung&state=XX")
+
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_no_violations(page)

@@ -1,0 +1,309 @@
+"""Search: who finds what, filters, stemming, snippets, pagination and query counts (SQLite and PostgreSQL)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clauses.models import Clause
+from rounds.models import Comment, FollowUpReport, Series
+from rounds.selectors import search as selectors
+from tests.conftest import require
+from tests.factories import (
+    AgendaItemFactory,
+    ClauseFactory,
+    CommentFactory,
+    FollowUpReportFactory,
+    InvitationFactory,
+    MeetingNoteFactory,
+    OrganisationFactory,
+    PositionFactory,
+    RoundFactory,
+    SeriesFactory,
+    StrategyFactory,
+    UserFactory,
+    round_with_roles,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "invited", "outsider", "organiser", "admin"]
+MARKERS = ["zitierfähig", "intern", "ausgeblendet", "gelöscht", "notiert", "zitiert", "anderswo"]
+BODY = "Der Radverkehr {} wird ausgebaut."
+
+
+def _get(client, user=None, **params):
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("search"), params)
+    assert response.status_code == 200
+    return response
+
+
+def _found(response) -> set[str]:
+    """What the results are: their kinds, with the marker word of the text where there is one."""
+    found = set()
+    for hit in response.context["results"].hits:
+        text = str(hit.snippet)
+        marker = next((word for word in MARKERS if word in text), "")
+        found.add(f"{hit.kind}:{marker}" if marker else hit.kind)
+    return found
+
+
+@pytest.fixture
+def world():
+    """One round with the five roles and every kind of row that says "Radverkehr"; its report unpublished."""
+    roles = round_with_roles()
+    item = roles.item
+    for marker, extra in [
+        ("zitierfähig", {}),
+        ("intern", {"confidentiality": Comment.Confidentiality.INTERNAL}),
+        ("ausgeblendet", {"moderation": Comment.Moderation.HIDDEN}),
+        ("gelöscht", {"deleted_at": roles.round.starts_at}),
+    ]:
+        CommentFactory(
+            agenda_item=item, author=roles.invited, organisation=roles.invited_org, body=BODY.format(marker), **extra
+        )
+    MeetingNoteFactory(round=roles.round, agenda_item=item, body=BODY.format("notiert"))
+    roles.strategy = StrategyFactory(organisation=roles.invited_org, title="Radverkehr und Smart City in Jena")
+    PositionFactory(strategy=roles.strategy, clause=roles.clause, quote=BODY.format("zitiert"))
+    OrganisationFactory(name="Radverkehr Netzwerk e. V.", kind="network", state="")
+    ClauseFactory(number=9, title="Radverkehr im Stadtumbau", typical_wording="")
+    return roles
+
+
+EVERYTHING = {"clause", "comment:zitierfähig", "comment:intern", "note:notiert", "position:zitiert", "strategy"} | {
+    "organisation"
+}
+EXPECTED = {
+    "anonymous": {"clause"},
+    "outsider": {"clause", "position:zitiert", "strategy", "organisation"},
+    "invited": EVERYTHING - {"note:notiert"},
+    "organiser": EVERYTHING,
+    "admin": EVERYTHING,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_finds_what_the_role_may_see(client, world, role):
+    response = _get(client, world.user(role), q="Radverkehr")
+
+    assert _found(response) == EXPECTED[role]
+
+
+@pytest.mark.parametrize(
+    ("visibility", "expected"),
+    [
+        (Series.ReportVisibility.PUBLIC, {"anonymous": True, "outsider": True, "series_participant": True}),
+        (Series.ReportVisibility.PARTICIPANTS, {"anonymous": False, "outsider": False, "series_participant": True}),
+    ],
+)
+def test_search_after_the_report_shows_outsiders_the_comments_it_opens(client, world, visibility, expected):
+    Series.objects.filter(pk=world.series.pk).update(report_visibility=visibility)
+    FollowUpReportFactory(round=world.round, status=FollowUpReport.Status.PUBLISHED)
+    participant = UserFactory()
+    InvitationFactory(round=RoundFactory(series=world.series), user=participant)
+    readers = {"anonymous": None, "outsider": world.outsider, "series_participant": participant}
+
+    for name, reader in readers.items():
+        client.logout()
+        comments = {found for found in _found(_get(client, reader, q="Radverkehr")) if found.startswith("comment")}
+
+        assert comments == ({"comment:zitierfähig"} if expected[name] else set()), name
+
+
+def test_search_shows_outsiders_the_public_attribution_only(client, world):
+    Series.objects.filter(pk=world.series.pk).update(report_visibility=Series.ReportVisibility.PUBLIC)
+    FollowUpReportFactory(round=world.round, status=FollowUpReport.Status.PUBLISHED)
+
+    outsider_hit = _get(client, world.outsider, q="zitierfähig").context["results"].hits[0]
+    invited_hit = _get(client, world.invited, q="zitierfähig").context["results"].hits[0]
+
+    assert world.invited.full_name not in outsider_hit.context
+    assert "Stadt Jena" in outsider_hit.context
+    assert world.invited.full_name in invited_hit.context
+
+
+def test_search_finds_beteiligt_for_beteiligung_on_postgresql_german(client, world):
+    require(connection.vendor == "postgresql", "German stemming of PostgreSQL needs DATABASE_URL=postgres://…")
+    CommentFactory(agenda_item=world.item, body="Für die Strategie haben wir alle Akteure beteiligt.")
+
+    hits = _get(client, world.organiser, q="Beteiligung", kind="comment").context["results"].hits
+
+    assert [str(hit.snippet) for hit in hits] == ["Für die Strategie haben wir alle Akteure <mark>beteiligt</mark>"]
+
+
+def test_search_matches_inflected_forms_on_every_backend(client, world):
+    CommentFactory(agenda_item=world.item, body="Die Akteure wurden beteiligt.")
+    CommentFactory(agenda_item=world.item, body="Ganz anderes Thema.")
+
+    hits = _get(client, world.organiser, q="Beteiligung Akteur", kind="comment").context["results"].hits
+
+    assert [hit.kind for hit in hits] == ["comment"]
+    assert "<mark>beteiligt</mark>" in hits[0].snippet
+
+
+def test_search_needs_every_word(client, world):
+    response = _get(client, world.organiser, q="Radverkehr Carsharing")
+
+    assert response.context["results"].total == 0
+    assert "Nichts gefunden" in response.content.decode()
+
+
+def test_search_ranks_the_title_above_the_text_on_postgresql(client, world):
+    require(connection.vendor == "postgresql", "ranking needs PostgreSQL")
+
+    hits = _get(client, world.organiser, q="Stadtumbau Radverkehr").context["results"].hits
+
+    assert [hit.title for hit in hits] == ["§ 9 Radverkehr im Stadtumbau"]
+
+
+def test_search_snippet_escapes_the_text_and_marks_only_the_hits(client, world):
+    CommentFactory(agenda_item=world.item, body='<script>alert("x")</script> Carsharing & <b>mehr</b>')
+
+    snippet = str(_get(client, world.organiser, q="Carsharing").context["results"].hits[0].snippet)
+
+    assert "<script>" not in snippet
+    assert "<b>" not in snippet
+    assert "<mark>Carsharing</mark>" in snippet
+    assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+@pytest.fixture
+def elsewhere(world):
+    """A second series, run by the same organiser, with a comment of a company from Bavaria on another clause."""
+    series = SeriesFactory(organisers=[world.organiser])
+    item = AgendaItemFactory(round=RoundFactory(series=series), clause=ClauseFactory(number=11, title="Daten"))
+    company = OrganisationFactory(name="Beispiel GmbH", kind="company", state="BY")
+    CommentFactory(agenda_item=item, organisation=company, body=BODY.format("anderswo"))
+    return item
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"kind": "comment"}, {"comment:zitierfähig", "comment:intern", "comment:anderswo"}),
+        ({"kind": "note"}, {"note:notiert"}),
+        ({"series": "first"}, {"comment:zitierfähig", "comment:intern", "note:notiert"}),
+        ({"round": "second"}, {"comment:anderswo"}),
+        ({"clause": 4}, {"comment:zitierfähig", "comment:intern", "note:notiert", "position:zitiert"}),
+        ({"organisation_kind": "company"}, {"comment:anderswo"}),
+        ({"organisation_kind": "network"}, {"organisation"}),
+        ({"state": "TH"}, {"comment:zitierfähig", "comment:intern", "position:zitiert", "strategy"}),
+        ({"kind": "strategy", "state": "BY"}, set()),
+    ],
+)
+def test_search_filters(client, world, elsewhere, filters, expected):
+    values = {"first": world.series.pk, "second": elsewhere.round.pk}
+    params = {name: values.get(value, value) for name, value in filters.items()}
+
+    response = _get(client, world.organiser, q="Radverkehr", **params)
+
+    assert _found(response) == expected
+
+
+def test_search_series_filter_finds_the_clause_of_its_agenda_only(client, world, elsewhere):
+    response = _get(client, world.organiser, q="Beteiligung", kind="clause", series=world.series.pk)
+
+    assert [hit.title for hit in response.context["results"].hits] == ["§ 4 Beteiligung aller relevanten Akteure"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"round": "999999"}, "round", "Bitte wählen Sie eine Runde aus der Liste."),
+        ({"kind": "everything"}, "kind", "Bitte wählen Sie eine Art aus der Liste."),
+        ({"state": "XX"}, "state", "Bitte wählen Sie ein Bundesland aus der Liste."),
+        ({"q": "?! …"}, "q", "Bitte geben Sie mindestens ein Wort aus Buchstaben oder Ziffern ein."),
+    ],
+)
+def test_search_refuses_bad_input_in_german_and_keeps_it(client, world, params, field, message):
+    response = _get(client, world.organiser, **{"q": "Radverkehr", **params})
+
+    assert response.context["results"] is None
+    assert response.context["form"].errors[field] == [message]
+    assert 'value="Radverkehr"' in response.content.decode() or field == "q"
+
+
+def test_search_round_filter_offers_only_rounds_the_reader_may_see(client, world, elsewhere):
+    response = _get(client, world.invited, q="Radverkehr", round=elsewhere.round.pk)
+
+    assert response.context["form"].errors["round"] == ["Bitte wählen Sie eine Runde aus der Liste."]
+
+
+def test_search_without_words_shows_the_form_only(client, world):
+    response = _get(client, world.organiser)
+
+    assert response.context["results"] is None
+    assert response.context["form"].errors == {}
+
+
+def test_search_pages_through_the_hits(client, world):
+    CommentFactory.create_batch(selectors.PER_PAGE + 5, agenda_item=world.item, body="Carsharing im Quartier")
+
+    first = _get(client, world.organiser, q="Carsharing").context["results"]
+    second = _get(client, world.organiser, q="Carsharing", page=2).context["results"]
+    beyond = _get(client, world.organiser, q="Carsharing", page=7).context["results"]
+
+    assert (first.total, len(first.hits), first.num_pages) == (selectors.PER_PAGE + 5, selectors.PER_PAGE, 2)
+    assert (second.number, len(second.hits)) == (2, 5)
+    assert {hit.url for hit in first.hits}.isdisjoint({hit.url for hit in second.hits})
+    assert beyond.number == 2
+    assert _get(client, world.organiser, q="Carsharing", page="zwei").context["results"].number == 1
+
+
+def _every_kind(world, n: int) -> None:
+    for i in range(n):
+        CommentFactory(agenda_item=world.item, body=f"Carsharing {i}")
+        MeetingNoteFactory(round=world.round, body=f"Carsharing {i}")
+        strategy = StrategyFactory(title=f"Carsharing {i}")
+        PositionFactory(strategy=strategy, clause=world.clause, quote=f"Carsharing {i}")
+        OrganisationFactory(name=f"Carsharing {i}")
+        ClauseFactory(title=f"Carsharing {i}")
+
+
+@pytest.mark.parametrize("n", [1, 4, 25])
+@pytest.mark.parametrize("role", ["anonymous", "invited", "admin"])
+def test_search_query_count_is_the_same_for_any_number_of_hits(client, world, n, role):
+    _every_kind(world, n)
+    if world.user(role) is not None:
+        client.force_login(world.user(role))
+    client.get(reverse("search"), {"q": "Carsharing"})
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("search"), {"q": "Carsharing"})
+
+    assert response.context["results"].total >= n
+    assert len(captured) == {"anonymous": 6, "invited": 12, "admin": 11}[role]
+
+
+def test_search_vector_follows_a_queryset_update(client, world):
+    Comment.objects.filter(body=BODY.format("zitierfähig")).update(body="Carsharing statt Parkplätze")
+
+    found = _found(_get(client, world.organiser, q="Carsharing"))
+    gone = _found(_get(client, world.organiser, q="zitierfähig"))
+
+    assert found == {"comment"}
+    assert gone == set()
+
+
+def test_search_vector_follows_the_admin_saving_a_clause(client, world):
+    clause = ClauseFactory(number=12, title="Offene Daten", typical_wording="")
+    client.force_login(world.admin)
+    data = {"number": 12, "title": "Offene Daten", "typical_wording": "", "explanation": "", "keywords": "Datenraum"}
+
+    response = client.post(reverse("admin:clauses_clause_change", args=[clause.pk]), data)
+
+    assert response.status_code == 302
+    assert Clause.objects.get(pk=clause.pk).keywords == "Datenraum"
+    hits = _get(client, q="Datenraum").context["results"].hits
+    assert [hit.title for hit in hits] == ["§ 12 Offene Daten"]
+
+
+@pytest.mark.parametrize("url_name", ["home", "clauses:library"])
+def test_search_box_is_in_the_header(client, url_name):
+    content = client.get(reverse(url_name)).content.decode()
+
+    assert f'<form class="site-search" action="{reverse("search")}" method="get" role="search">' in content
+    assert '<label class="kern-sr-only" for="site-search">' in content
+    assert 'id="site-search" name="q"' in content
