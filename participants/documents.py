@@ -18,12 +18,9 @@ When pages were stored, :data:`strategy_text_ready` is sent after the commit; th
 import logging
 import re
 
-from django.contrib.postgres.search import SearchVector
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
-
-from strategy_exchange.fulltext import CONFIG, is_postgresql
 
 from .models import Strategy, StrategyPage
 
@@ -95,8 +92,6 @@ def strategy_text_extract(*, strategy_id: int) -> str | None:
             state = Strategy.TextState.FAILED
         else:
             state = Strategy.TextState.DONE
-            if is_postgresql():
-                StrategyPage.objects.filter(strategy=strategy).update(search_vector=SearchVector("text", config=CONFIG))
         Strategy.objects.filter(pk=strategy_id).update(
             text_state=state, text_page_count=pages, text_extracted_at=timezone.now()
         )

@@ -1,14 +1,12 @@
 """Ground floor: people, organisations and their strategies."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from strategy_exchange.fulltext import SearchVectorIndex
 from strategy_exchange.search import SearchIndex, search_vector_field
 
 
@@ -228,13 +226,13 @@ class Strategy(models.Model):
 class StrategyPage(models.Model):
     """The text of one page of a strategy's PDF, read by ``participants.documents``; replaced with every upload.
 
-    ``search_vector`` (PostgreSQL's ``german`` configuration) is written with the text; on SQLite it stays
-    empty (see ``strategy_exchange.fulltext``)."""
+    ``search_vector`` is generated from the text by the database (PostgreSQL: ``german`` configuration, with
+    a GIN index; see ``strategy_exchange.search``): the clause suggestions rank by it, the site search finds it."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="pages", verbose_name=_("Strategie"))
     number = models.PositiveIntegerField(_("Seite"), validators=[MinValueValidator(1)])
     text = models.TextField(_("Text"), blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = search_vector_field(("text", "A"))
 
     class Meta:
         verbose_name = _("Seite einer Strategie")
@@ -244,7 +242,7 @@ class StrategyPage(models.Model):
             models.UniqueConstraint(fields=["strategy", "number"], name="strategy_page_unique_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="strategy_page_number_positive"),
         ]
-        indexes = [SearchVectorIndex(fields=["search_vector"], name="strategy_page_search")]
+        indexes = [SearchIndex(fields=["search_vector"], name="strategy_page_search")]
 
     def __str__(self) -> str:
         return f"{self.strategy} – S. {self.number}"

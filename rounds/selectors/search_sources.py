@@ -1,16 +1,8 @@
 """What search finds: one :class:`Source` per kind of row in ``SOURCES``, with which rows the reader may find
 (the permission predicates of each floor), how the filters reach it and what its results show.
 
-Another kind is one more entry, e.g. the pages of a strategy's document::
-
-    Source(key="strategy_page", kind="strategy", model=StrategyPage, snippet_fields=("text",),
-           visible=_strategies(StrategyPage.objects.all()),
-           filters={"organisation_kind": lambda kind: Q(strategy__organisation__kind=kind),
-                    "state": lambda state: Q(strategy__organisation__state=state)},
-           load=lambda queryset, reader: queryset.select_related("strategy__organisation"),
-           hit=_strategy_page_hit)
-
-Its model needs a ``search_vector`` (``strategy_exchange.search.search_vector_field``) with its index.
+Another kind is one more entry; its model needs a ``search_vector``
+(``strategy_exchange.search.search_vector_field``) with its index.
 """
 
 from collections.abc import Callable
@@ -22,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clauses.models import Clause, Position
-from participants.models import Organisation, Strategy, User
+from participants.models import Organisation, Strategy, StrategyPage, User
 from participants.permissions import can_view_strategies
 from rounds import permissions
 from rounds.models import AgendaItem, Comment, Invitation, MeetingNote
@@ -160,6 +152,17 @@ def _strategy_hit(strategy: Strategy, reader: Reader) -> Found:
     return Found(title=strategy.title, url=url, context=strategy.organisation.name)
 
 
+def _strategy_page_hit(page: StrategyPage, reader: Reader) -> Found:
+    """A page of a strategy's document: the file opened at that page (PDF viewers follow ``#page=``)."""
+    strategy = page.strategy
+    url = reverse("participants:strategy_file", kwargs={"pk": strategy.pk}) + f"#page={page.number}"
+    return Found(
+        title=_("%(title)s, Seite %(page)d") % {"title": strategy.title, "page": page.number},
+        url=url,
+        context=strategy.organisation.name,
+    )
+
+
 def _organisation_hit(organisation: Organisation, reader: Reader) -> Found:
     if reader.organiser:
         url = reverse("orga:organisation_detail", kwargs={"slug": organisation.slug})
@@ -244,6 +247,19 @@ SOURCES: list[Source] = [
         },
         load=lambda queryset, reader: queryset.select_related("organisation"),
         hit=_strategy_hit,
+    ),
+    Source(
+        key="strategy_page",
+        kind="strategy",
+        model=StrategyPage,
+        snippet_fields=("text",),
+        visible=_strategies(StrategyPage.objects.all()),
+        filters={
+            "organisation_kind": lambda kind: Q(strategy__organisation__kind=kind),
+            "state": lambda state: Q(strategy__organisation__state=state),
+        },
+        load=lambda queryset, reader: queryset.select_related("strategy__organisation"),
+        hit=_strategy_page_hit,
     ),
     Source(
         key="organisation",

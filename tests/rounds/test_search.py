@@ -21,6 +21,7 @@ from tests.factories import (
     RoundFactory,
     SeriesFactory,
     StrategyFactory,
+    StrategyPageFactory,
     UserFactory,
     round_with_roles,
 )
@@ -257,6 +258,7 @@ def _every_kind(world, n: int) -> None:
         CommentFactory(agenda_item=world.item, body=f"Carsharing {i}")
         MeetingNoteFactory(round=world.round, body=f"Carsharing {i}")
         strategy = StrategyFactory(title=f"Carsharing {i}")
+        StrategyPageFactory(strategy=strategy, number=1, text=f"Carsharing auf Seite eins {i}")
         PositionFactory(strategy=strategy, clause=world.clause, quote=f"Carsharing {i}")
         OrganisationFactory(name=f"Carsharing {i}")
         ClauseFactory(title=f"Carsharing {i}")
@@ -274,7 +276,7 @@ def test_search_query_count_is_the_same_for_any_number_of_hits(client, world, n,
         response = client.get(reverse("search"), {"q": "Carsharing"})
 
     assert response.context["results"].total >= n
-    assert len(captured) == {"anonymous": 6, "invited": 12, "admin": 11}[role]
+    assert len(captured) == {"anonymous": 6, "invited": 13, "admin": 12}[role]
 
 
 def test_search_vector_follows_a_queryset_update(client, world):
@@ -307,3 +309,19 @@ def test_search_box_is_in_the_header(client, url_name):
     assert f'<form class="site-search" action="{reverse("search")}" method="get" role="search">' in content
     assert '<label class="kern-sr-only" for="site-search">' in content
     assert 'id="site-search" name="q"' in content
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 0), ("outsider", 1), ("invited", 1), ("admin", 1)])
+def test_search_finds_the_text_of_a_strategy_document_with_its_page(client, world, role, expected):
+    strategy = StrategyFactory(organisation=world.invited_org, title="Digitalstrategie 2030")
+    StrategyPageFactory(strategy=strategy, number=1, text="Einleitung ohne Bezug.")
+    StrategyPageFactory(strategy=strategy, number=7, text="Ein offenes Datenportal für alle Bürgerinnen.")
+
+    response = _get(client, world.user(role), q="Datenportal")
+
+    hits = [hit for hit in response.context["results"].hits if "Seite" in hit.title]
+    assert len(hits) == expected
+    if expected:
+        assert hits[0].title == "Digitalstrategie 2030, Seite 7"
+        assert hits[0].url.endswith(f"/strategie/{strategy.pk}/datei/#page=7")
+        assert "<mark>Datenportal</mark>" in str(hits[0].snippet)
