@@ -203,4 +203,5 @@ def test_note_resolve_refuses_a_note_of_another_round(client):
         {f"{slot}-note": other.pk, f"{slot}-version": 1, f"{slot}-body": "x", "choice": "theirs"},
     )
 
-    assert response.status_code == 404
+    assert (response.status_code, MeetingNote.objects.get(pk=other.pk).body) == (422, "Fremd")
+    assert "Fremd" not in response.content.decode()

@@ -151,7 +151,9 @@ def note_resolve(request: HttpRequest, pk: int, slot: str) -> HttpResponse:
     form = NoteForm(request.POST, round_=round_, slot=slot, save_url=save_url, general=slot == GENERAL_SLOT)
     choice = NoteResolveForm(request.POST)
     if not choice.is_valid() or not form.is_valid() or form.cleaned_data["note"] is None:
-        raise Http404  # no stored note of this round to resolve against
+        # Nothing to resolve against (no stored note of this round): the page shows the notes as stored.
+        messages.error(request, _("Diese Notiz lässt sich hier nicht abgleichen. Bitte laden Sie die Seite neu."))
+        return _page(request, round_, status=422)
     note, mine, editor = form.cleaned_data["note"], form.cleaned_data["body"], form.cleaned_data["editor"]
     if choice.cleaned_data["choice"] == "theirs":
         resolved = _form(round_, slot, note=note, editor=editor)
