@@ -405,6 +405,14 @@ class MeetingNoteRevision(models.Model):
     version = models.PositiveIntegerField(_("Version"))
     body = models.TextField(_("Text"), blank=True)
     author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    editor = models.CharField(
+        _("Bearbeitungsfenster"),
+        max_length=32,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Kennung des Formulars, aus dem gespeichert wurde (ein Browser-Tab)."),
+    )
     created_at = models.DateTimeField(_("gespeichert am"), auto_now_add=True)
 
     class Meta:

@@ -51,6 +51,7 @@ urlpatterns = [
     path(f"{round_}notizen/", notes.notes, name="notes"),
     path(f"{round_}notizen/neu/", notes.note_add, name="note_add"),
     path(f"{round_}notizen/speichern/<slug:slot>/", notes.note_save, name="note_save"),
+    path(f"{round_}notizen/loesen/<slug:slot>/", notes.note_resolve, name="note_resolve"),
     path(f"{round_}notizen/<int:note_pk>/versionen/", notes.note_history, name="note_history"),
     path(
         f"{round_}notizen/<int:note_pk>/versionen/<int:revision_pk>/wiederherstellen/",

@@ -1,8 +1,10 @@
 """Meeting notes with optimistic concurrency: every save names the version it started from.
 
-A save that started from an older version than the stored one is refused when someone else saved in
-between (``NoteConflict``); the text is kept by the caller. Each saved version is kept in the history;
-quick successive saves of one author are folded into one history entry.
+A save that started from an older version than the stored one is refused unless every version in
+between came from the same form (``editor``: one browser tab of one person); the refused text is kept by
+the caller, who offers to keep it, take the stored one or merge both (``note_merge_text``). So a note open
+in two tabs, even of the same person, never silently overwrites the other. Each saved version is kept in
+the history; quick successive saves from one form are folded into one history entry.
 """
 
 import datetime
@@ -22,17 +24,34 @@ FOLD_WINDOW = datetime.timedelta(minutes=5)
 
 
 class NoteConflict(DomainError):
-    def __init__(self, note: MeetingNote, author: User | None):
-        who = str(author) if author else gettext("jemand anderes")
-        super().__init__(
-            gettext(
+    def __init__(self, note: MeetingNote, author: User | None, *, own: bool = False):
+        if own:
+            text = gettext(
+                "Sie haben diese Notiz inzwischen in einem anderen Fenster geändert (Version %(version)s). "
+                "Ihr Text wurde nicht gespeichert und steht weiter im Feld."
+            ) % {"version": note.version}
+        else:
+            text = gettext(
                 "%(who)s hat diese Notiz inzwischen geändert (Version %(version)s). "
                 "Ihr Text wurde nicht gespeichert und steht weiter im Feld."
-            )
-            % {"who": who, "version": note.version}
-        )
+            ) % {"who": str(author) if author else gettext("Jemand anderes"), "version": note.version}
+        super().__init__(text)
         self.note = note
         self.author = author
+        self.own = own
+
+
+MERGE_MARKER = "––––– Ihre Fassung –––––"
+
+
+def note_merge_text(*, stored: str, mine: str) -> str:
+    """Both texts in one field for merging by hand: the stored version first, then a marked copy of
+    the refused one. Nothing of either is dropped; identical texts are not doubled."""
+    if mine.strip() == stored.strip() or not mine.strip():
+        return stored
+    if not stored.strip():
+        return mine
+    return f"{stored.rstrip()}\n\n{MERGE_MARKER}\n{mine.strip()}"
 
 
 def _check_writable(round_: Round) -> None:
@@ -40,13 +59,28 @@ def _check_writable(round_: Round) -> None:
         raise DomainError(gettext("Notizen gibt es erst, wenn die Runde geplant ist, und nicht für abgesagte Runden."))
 
 
-def _record(note: MeetingNote, user: User | None, *, fold: bool = True) -> None:
+def _record(note: MeetingNote, user: User | None, *, editor: str, fold: bool = True) -> None:
     latest = note.revisions.order_by("-version").first()
     now = timezone.now()
-    if fold and latest and latest.author_id == (user.pk if user else None) and latest.created_at > now - FOLD_WINDOW:
+    same_form = latest is not None and latest.author_id == (user.pk if user else None) and latest.editor == editor
+    if fold and same_form and latest.created_at > now - FOLD_WINDOW:
         MeetingNoteRevision.objects.filter(pk=latest.pk).update(version=note.version, body=note.body, created_at=now)
         return
-    MeetingNoteRevision.objects.create(note=note, version=note.version, body=note.body, author=user)
+    MeetingNoteRevision.objects.create(note=note, version=note.version, body=note.body, author=user, editor=editor)
+
+
+def _check_base(current: MeetingNote, *, user: User | None, editor: str, base_version: int) -> None:
+    """Refuse a save based on an older version unless every version since came from this very form."""
+    if current.version == base_version:
+        return
+    since = current.revisions.filter(version__gt=base_version).select_related("author").order_by("-version")
+    others = [
+        revision for revision in since if (revision.author_id, revision.editor) != (user.pk if user else None, editor)
+    ]
+    if others or base_version > current.version or not since:
+        other = others[0] if others else None
+        author = other.author if other else None
+        raise NoteConflict(current, author, own=user is not None and author is not None and author.pk == user.pk)
 
 
 @transaction.atomic
@@ -60,9 +94,13 @@ def note_save(
     is_key_finding: bool,
     is_open_question: bool,
     base_version: int,
+    editor: str = "",
     fold: bool = True,
 ) -> tuple[MeetingNote, bool]:
-    """Save a note (a new one when ``note`` is None). Returns (note, changed)."""
+    """Save a note (a new one when ``note`` is None). Returns (note, changed).
+
+    ``base_version`` is the version the form was based on, ``editor`` names the form (one browser tab);
+    raises ``NoteConflict`` when another form saved since."""
     _check_writable(round_)
     if len(body or "") > NOTE_MAX_LENGTH:
         raise DomainError(
@@ -79,21 +117,17 @@ def note_save(
             is_open_question=is_open_question,
             author=user,
         )
-        _record(note, user)
+        _record(note, user, editor=editor)
         return note, True
     values = {"body": body, "is_key_finding": is_key_finding, "is_open_question": is_open_question}
     current = MeetingNote.objects.select_for_update().get(pk=note.pk)
     if all(getattr(current, name) == value for name, value in values.items()):
         return current, False
-    if current.version != base_version:
-        others = current.revisions.filter(version__gt=base_version).exclude(author=user).order_by("-version")
-        other = others.select_related("author").first()
-        if other is not None:
-            raise NoteConflict(current, other.author)
+    _check_base(current, user=user, editor=editor, base_version=base_version)
     MeetingNote.objects.filter(pk=note.pk).update(**values, version=F("version") + 1, updated_at=timezone.now())
     rows_changed(MeetingNote, [note.pk])
     current.refresh_from_db()
-    _record(current, user, fold=fold)
+    _record(current, user, editor=editor, fold=fold)
     return current, True
 
 

@@ -17,10 +17,23 @@
     }
   });
 
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var source = event.detail.elt;
-    if (source && source.matches && source.matches("[data-autosave]") && event.detail.successful) {
-      dirty.delete(source.id);
+  // A refused save of a note (conflict 409, invalid 422) still shows its answer next to the note at once.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target;
+    if ((status === 409 || status === 422) && target && target.closest && target.closest("form.note")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The server says whether a note's text is stored ("saved") or only in the field ("unsaved").
+  document.addEventListener("note-state", function (event) {
+    var id = "id_" + event.detail.slot + "-body";
+    if (event.detail.state === "saved") {
+      dirty.delete(id);
+    } else {
+      dirty.add(id);
     }
   });
 

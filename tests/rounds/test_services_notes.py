@@ -95,3 +95,64 @@ def test_note_save_runs_in_its_own_transaction_outside_a_request_transaction():
     note, changed = save(round_, author, note, "Zweiter Satz", 1)
 
     assert (note.version, note.body, changed) == (2, "Zweiter Satz", True)
+
+
+def test_note_save_same_person_in_another_tab_is_a_conflict():
+    round_ = RoundFactory(status=Round.Status.HELD)
+    olga = UserFactory(full_name="Olga")
+    note, _ = services.note_save(
+        round_=round_, user=olga, note=None, agenda_item=None, body="A", is_key_finding=False,
+        is_open_question=False, base_version=0, editor="tab1",
+    )  # fmt: skip
+    services.note_save(
+        round_=round_, user=olga, note=note, agenda_item=None, body="A aus Tab 1", is_key_finding=False,
+        is_open_question=False, base_version=1, editor="tab1",
+    )  # fmt: skip
+
+    with pytest.raises(services.NoteConflict) as conflict:
+        services.note_save(
+            round_=round_, user=olga, note=note, agenda_item=None, body="A aus Tab 2", is_key_finding=False,
+            is_open_question=False, base_version=1, editor="tab2",
+        )  # fmt: skip
+
+    note.refresh_from_db()
+    assert (note.body, conflict.value.own, conflict.value.note.version) == ("A aus Tab 1", True, 2)
+
+
+def test_note_save_saves_of_two_tabs_are_not_folded_together():
+    round_ = RoundFactory(status=Round.Status.HELD)
+    olga = UserFactory()
+    note, _ = services.note_save(
+        round_=round_, user=olga, note=None, agenda_item=None, body="A", is_key_finding=False,
+        is_open_question=False, base_version=0, editor="tab1",
+    )  # fmt: skip
+
+    services.note_save(
+        round_=round_, user=olga, note=note, agenda_item=None, body="B", is_key_finding=False,
+        is_open_question=False, base_version=1, editor="tab2",
+    )  # fmt: skip
+
+    revisions = list(note.revisions.order_by("version").values_list("version", "body", "editor"))
+    assert revisions == [(1, "A", "tab1"), (2, "B", "tab2")]
+
+
+def test_note_save_base_newer_than_stored_is_a_conflict():
+    round_ = RoundFactory(status=Round.Status.HELD)
+    olga = UserFactory()
+    note, _ = save(round_, olga, None, "A", 0)
+
+    with pytest.raises(services.NoteConflict):
+        save(round_, olga, note, "B", 7)
+
+
+@pytest.mark.parametrize(
+    ("stored", "mine", "merged"),
+    [
+        ("Alt", "Neu", "Alt\n\n––––– Ihre Fassung –––––\nNeu"),
+        ("Gleich", "Gleich ", "Gleich"),
+        ("", "Nur meins", "Nur meins"),
+        ("Nur gespeichert", "", "Nur gespeichert"),
+    ],
+)
+def test_note_merge_text_keeps_both_versions(stored, mine, merged):
+    assert services.note_merge_text(stored=stored, mine=mine) == merged

@@ -129,6 +129,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "orga/runden/<int:pk>/notizen/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:notes
     "orga/runden/<int:pk>/notizen/neu/": (SIGNED_IN_405, ROUND_ORGANISERS),  # orga:note_add
     "orga/runden/<int:pk>/notizen/speichern/<slug:slot>/": (SIGNED_IN_405, ROUND_ORGANISERS_INVALID),  # orga:note_save
+    "orga/runden/<int:pk>/notizen/loesen/<slug:slot>/": (SIGNED_IN_405, ROUND_ORGANISERS_INVALID),  # orga:note_resolve
     "orga/runden/<int:pk>/notizen/<int:note_pk>/versionen/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:note_history
     "orga/runden/<int:pk>/notizen/<int:note_pk>/versionen/<int:revision_pk>/wiederherstellen/": (
         SIGNED_IN_405,

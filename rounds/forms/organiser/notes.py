@@ -11,6 +11,7 @@ class NoteForm(forms.Form):
     note = forms.ModelChoiceField(queryset=MeetingNote.objects.none(), required=False, widget=forms.HiddenInput)
     agenda_item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    editor = forms.CharField(max_length=32, required=False, widget=forms.HiddenInput)
     body = forms.CharField(
         label=_("Notiz (Markdown)"),
         required=False,
@@ -54,7 +55,14 @@ class NoteForm(forms.Form):
             "is_key_finding": data["is_key_finding"],
             "is_open_question": data.get("is_open_question", False),
             "base_version": data["version"],
+            "editor": data["editor"],
         }
+
+
+class NoteResolveForm(forms.Form):
+    """The organiser's choice after a conflict: take the stored version, or merge both by hand."""
+
+    choice = forms.ChoiceField(choices=[("theirs", "theirs"), ("merge", "merge")])
 
 
 class NoteAddForm(forms.Form):
