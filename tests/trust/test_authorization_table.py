@@ -57,6 +57,7 @@ PUBLIC_SERIES_ONLY = NOBODY_404
 
 EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "": (EVERYONE, NOBODY_405),  # home
+    "suche/": (EVERYONE, NOBODY_405),  # search
     "datenschutz/meine-daten/": (SIGNED_IN, SIGNED_IN_405),  # my_data
     "datenschutz/meine-daten.json": (SIGNED_IN, SIGNED_IN_405),  # my_data_download
     "datenschutz/konto-loeschen/": (SIGNED_IN, SIGNED_IN),  # account_delete

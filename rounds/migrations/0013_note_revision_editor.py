@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rounds", "0007_calendar_feed_keys"),
+        ("rounds", "0012_search_vectors"),
     ]
 
     operations = [
