@@ -11,10 +11,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from clauses.models import Clause
-from participants.models import Organisation, User
+from participants.models import User
 from rounds import permissions
 from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
 from rounds.selectors.discussion import CommentView, latest_by_item
+from rounds.selectors.participation import Participant, round_participating_organisations
 
 
 def my_invitations(*, user: User) -> tuple[list[Invitation], list[Invitation]]:
@@ -45,14 +46,9 @@ def round_agenda(*, round_: Round) -> tuple[list[AgendaItem], list[MeetingNote]]
     return items, findings.get(None, [])
 
 
-def round_organisations(*, round_: Round) -> list[Organisation]:
-    """Organisations taking part: those with an invitation that is not declined."""
-    return list(
-        Organisation.objects.filter(invitations__round=round_)
-        .exclude(invitations__rsvp=Invitation.Rsvp.DECLINED, invitations__round=round_)
-        .distinct()
-        .order_by("name")
-    )
+def round_organisations(*, round_: Round) -> list[Participant]:
+    """Organisations taking part (``rounds.selectors.participation``: any of their people accepted or attended)."""
+    return round_participating_organisations(round_=round_)
 
 
 def round_key_findings(*, round_: Round) -> dict[int | None, list[MeetingNote]]:
