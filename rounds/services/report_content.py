@@ -68,7 +68,7 @@ def participating_invitations(*, round_: Round) -> list[Invitation]:
     return [i for i in invitations if i.rsvp == Invitation.Rsvp.ACCEPTED]
 
 
-def _organisations(round_: Round) -> list[Organisation]:
+def report_organisations(*, round_: Round) -> list[Organisation]:
     """The organisations taking part, as every page lists them (``rounds.selectors.participation``)."""
     taking_part = round_participating_organisations(round_=round_)
     return list(Organisation.objects.filter(pk__in=[p.pk for p in taking_part]).order_by("name", "pk"))
@@ -113,7 +113,7 @@ def report_content(*, round_: Round) -> dict:
     )
     notes = list(round_.notes.exclude(body="").order_by("agenda_item__order", "created_at", "pk"))
     invitations = participating_invitations(round_=round_)
-    organisations = _organisations(round_)
+    organisations = report_organisations(round_=round_)
     strategies = _strategies_in_force(organisations, [item.clause_id for item in items])
 
     general = ReportSection(anchor="allgemein", clause=None)
