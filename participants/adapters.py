@@ -72,6 +72,16 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return email
 
+    def get_login_redirect_url(self, request) -> str:
+        """Where the person starts after signing in (a ``?next=`` address comes first; allauth asks here only
+        without one): the navigation of the upper floors decides (``request.nav.landing_url``: organisers on
+        their overview, representatives on their rounds)."""
+        nav = getattr(request, "nav", None)
+        if nav is None:
+            return super().get_login_redirect_url(request)
+        request.nav = nav.for_user(request.user)  # the navigation was made before the person signed in
+        return request.nav.landing_url
+
     def get_client_ip(self, request) -> str:
         """The client address for allauth's rate limits (per IP), behind the trusted proxies of TRUSTED_PROXIES."""
         ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXIES)

@@ -147,6 +147,10 @@ class Round(Versioned):
     venue = models.CharField(_("Ort"), max_length=300, blank=True)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     cancel_reason = models.TextField(_("Grund der Absage"), blank=True)
+    # A round that took place before it was entered here: held from the start, nobody is ever mailed about it.
+    recorded_afterwards = models.BooleanField(
+        _("nachträglich erfasst"), default=False, db_default=False, editable=False
+    )
     calendar_sequence = models.PositiveIntegerField(_("Kalender-Version"), default=0, editable=False)
     organiser_nudged_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
@@ -446,6 +450,10 @@ class FollowUpReport(models.Model):
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     html = models.TextField(_("HTML"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, max_length=300)
+    # A report published elsewhere (the article on the series' website): this version only links to it.
+    external_url = models.URLField(
+        _("Link zum veröffentlichten Nachbericht"), max_length=500, blank=True, default="", db_default=""
+    )
     error = models.TextField(_("Fehler"), blank=True)
     requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)

@@ -4,6 +4,7 @@ Views, templates and admin call these predicates. Convention: an object the user
 answers 404 (``get_*_or_404`` helpers below); an object they may see but not act on answers 403.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -13,7 +14,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from participants.models import Organisation, User
+from participants.models import Membership, Organisation, User
 
 from .models import FollowUpReport, Invitation, Round, Series
 
@@ -44,6 +45,16 @@ def _organises_any(user_id: int) -> bool:
         return cursor.fetchone() is not None
 
 
+def reader_roles(user: AnyUser) -> tuple[bool, bool]:
+    """(organises a series, represents an organisation), in one query: what the navigation offers."""
+    if not user.is_authenticated:
+        return False, False
+    organising = Series.organisers.through.objects.filter(user=OuterRef("pk"))
+    membership = Membership.objects.filter(user=OuterRef("pk"))
+    row = User.objects.filter(pk=user.pk).values_list(Exists(organising), Exists(membership)).first()
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
 def is_organiser_of(user: AnyUser, series: Series) -> bool:
     if not user.is_authenticated:
         return False
@@ -72,8 +83,19 @@ TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
 def admitting_invitations(user: AnyUser) -> QuerySet[Invitation]:
     """The person's invitations that open a round (and its series) to them: all but those they declined to a
     round that took place; after such a round they see only what the public sees. A withdrawn invitation no
-    longer names its person, so it is never among them."""
-    return Invitation.objects.filter(user=user).exclude(rsvp=Invitation.Rsvp.DECLINED, round__status__in=TOOK_PLACE)
+    longer names its person, so it is never among them. A draft round is its organisers' alone: an
+    invitation to it (not yet sent) opens nothing."""
+    return (
+        Invitation.objects.filter(user=user)
+        .exclude(round__status=Round.Status.DRAFT)
+        .exclude(rsvp=Invitation.Rsvp.DECLINED, round__status__in=TOOK_PLACE)
+    )
+
+
+def listed_rounds(rounds: Iterable[Round], *, managed_series_ids: set[int]) -> list[Round]:
+    """The rounds a list shows its reader: drafts only to the organisers of their series (and staff, who
+    manage every series); anonymous visitors and representatives never see a draft."""
+    return [r for r in rounds if r.status != Round.Status.DRAFT or r.series_id in managed_series_ids]
 
 
 def invitation_for(user: AnyUser, round_: Round) -> Invitation | None:

@@ -19,10 +19,12 @@ urlpatterns = [
     path("reihen/<slug:slug>/kalender-erneuern/", series.series_feed_renew, name="series_feed_renew"),
     path("kalender-widerrufen/", series.series_feeds_revoke_all, name="series_feeds_revoke_all"),
     path("reihen/<slug:slug>/runden/neu/", rounds.round_create, name="round_create"),
+    path("reihen/<slug:slug>/runden/nachtragen/", rounds.round_record, name="round_record"),
     # rounds and their workflow
     path(round_, rounds.round_detail, name="round_detail"),
     path(f"{round_}versand/", rounds.round_delivery_status, name="round_delivery_status"),
     path(f"{round_}bearbeiten/", rounds.round_edit, name="round_edit"),
+    path(f"{round_}nummer/", rounds.round_number, name="round_number"),
     path(f"{round_}verschieben/", rounds.round_reschedule, name="round_reschedule"),
     path(f"{round_}absagen/", rounds.round_cancel, name="round_cancel"),
     path(f"{round_}kopieren/", rounds.round_duplicate, name="round_duplicate"),
@@ -61,6 +63,7 @@ urlpatterns = [
     # report
     path(f"{round_}nachbericht/", reports.report, name="report"),
     path(f"{round_}nachbericht/erstellen/", reports.report_request, name="report_request"),
+    path(f"{round_}nachbericht/anhaengen/", reports.report_attach, name="report_attach"),
     path(f"{round_}nachbericht/<int:report_pk>/status/", reports.report_status, name="report_status"),
     path(f"{round_}nachbericht/<int:report_pk>/vorschau/", reports.report_preview, name="report_preview"),
     path(f"{round_}nachbericht/<int:report_pk>/veroeffentlichen/", reports.report_publish, name="report_publish"),

@@ -1,7 +1,6 @@
 """Read queries of the organiser pages. Each returns everything its page needs in a fixed number of queries."""
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -13,6 +12,7 @@ from participants.models import Membership, Organisation, User
 from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
 from rounds.permissions import managed_series
 from rounds.selectors.delivery import rounds_delivery_status
+from rounds.selectors.participation import participating_organisations
 
 S = Round.Status
 D = Invitation.Delivery
@@ -87,32 +87,6 @@ def dashboard(*, user: User) -> dict:
     return {"series_list": list(series), "upcoming": upcoming, "tasks": tasks, "delivery_problems": waiting}
 
 
-class Participant(NamedTuple):
-    """An organisation as the series page lists it (a model instance per name would cost more than the query)."""
-
-    pk: int
-    name: str
-
-
-def _participating(*, series: Series) -> dict[int, list[Participant]]:
-    """round id → organisations taking part, by name: those present at a held round, else those not declined."""
-    held = [S.HELD, S.PUBLISHED]
-    rows = (
-        Invitation.objects.filter(round__series=series, organisation__isnull=False)
-        .filter(
-            Q(round__status__in=held, attended_at__isnull=False)
-            | (~Q(round__status__in=held) & ~Q(rsvp=Invitation.Rsvp.DECLINED))
-        )
-        .values_list("round_id", "organisation_id", "organisation__name")
-        .distinct()
-        .order_by("round_id", "organisation__name", "organisation_id")
-    )
-    result: dict[int, list[Participant]] = {}
-    for round_id, organisation_id, name in rows:
-        result.setdefault(round_id, []).append(Participant(organisation_id, name))
-    return result
-
-
 def series_rounds(*, series: Series) -> list[Round]:
     """Every round of the series with its clauses and participating organisations, in three queries."""
     rounds = list(
@@ -127,7 +101,7 @@ def series_rounds(*, series: Series) -> list[Round]:
         )
         .order_by("-number")
     )
-    participating = _participating(series=series)
+    participating = participating_organisations(rounds=series.rounds.all())
     for round_ in rounds:
         round_.participating = participating.get(round_.pk, [])
     return rounds

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from clauses.models import Clause, ClauseRevision
 from clauses.selectors import revision_in_force
-from participants.models import Organisation, User
+from participants.models import Membership, User
 from rounds import permissions
 from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
 from rounds.selectors.discussion import CommentView, latest_by_item
+from rounds.selectors.participation import Participant, round_participating_organisations
 
 
 def my_invitations(*, user: User) -> tuple[list[Invitation], list[Invitation]]:
@@ -46,14 +47,9 @@ def round_agenda(*, round_: Round) -> tuple[list[AgendaItem], list[MeetingNote]]
     return items, findings.get(None, [])
 
 
-def round_organisations(*, round_: Round) -> list[Organisation]:
-    """Organisations taking part: those with an invitation that is not declined."""
-    return list(
-        Organisation.objects.filter(invitations__round=round_)
-        .exclude(invitations__rsvp=Invitation.Rsvp.DECLINED, invitations__round=round_)
-        .distinct()
-        .order_by("name")
-    )
+def round_organisations(*, round_: Round) -> list[Participant]:
+    """Organisations taking part (``rounds.selectors.participation``: any of their people accepted or attended)."""
+    return round_participating_organisations(round_=round_)
 
 
 def round_key_findings(*, round_: Round) -> dict[int | None, list[MeetingNote]]:
@@ -200,6 +196,7 @@ class DiscussionHead(NamedTuple):
     organises_any: bool
     series_participant: bool
     report_published: bool
+    member: bool
 
 
 MAX_ID = 2**63 - 1
@@ -214,6 +211,7 @@ def _tables() -> dict[str, str]:
         "invitation": Invitation._meta.db_table,
         "report": FollowUpReport._meta.db_table,
         "organisers": Series.organisers.through._meta.db_table,
+        "membership": Membership._meta.db_table,
         "published": FollowUpReport.Status.PUBLISHED.value,
         "draft": Round.Status.DRAFT.value,
         "cancelled": Round.Status.CANCELLED.value,
@@ -223,18 +221,21 @@ def _tables() -> dict[str, str]:
     }
 
 
-# What the reader (the four parameters) is to round r of series s: invited, organises the series, organises
-# any series, takes part in the series, and whether the round's report is published.
-# An invitation declined to a round that took place no longer counts (rounds.permissions.admitting_invitations).
+# What the reader (the five parameters) is to round r of series s: invited, organises the series, organises
+# any series, takes part in the series, whether the round's report is published, and whether the reader
+# represents an organisation (for the navigation, which asks nothing more then).
+# An invitation declined to a round that took place no longer counts, nor one to a draft round
+# (rounds.permissions.admitting_invitations).
 _READER_FLAGS = """
-    EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s
+    EXISTS(SELECT 1 FROM {invitation} v WHERE v.round_id = r.id AND v.user_id = %s AND r.status <> '{draft}'
            AND NOT (v.rsvp = '{declined}' AND r.status IN ('{held}', '{round_published}'))) AS f_invited,
     EXISTS(SELECT 1 FROM {organisers} o WHERE o.series_id = s.id AND o.user_id = %s) AS f_organises_series,
     EXISTS(SELECT 1 FROM {organisers} o WHERE o.user_id = %s) AS f_organises_any,
     EXISTS(SELECT 1 FROM {invitation} v JOIN {round} vr ON vr.id = v.round_id
-           WHERE vr.series_id = s.id AND v.user_id = %s
+           WHERE vr.series_id = s.id AND v.user_id = %s AND vr.status <> '{draft}'
            AND NOT (v.rsvp = '{declined}' AND vr.status IN ('{held}', '{round_published}'))) AS f_series_participant,
-    EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}') AS f_report_published
+    EXISTS(SELECT 1 FROM {report} f WHERE f.round_id = r.id AND f.status = '{published}') AS f_report_published,
+    EXISTS(SELECT 1 FROM {membership} m WHERE m.user_id = %s) AS f_member
 """
 
 
@@ -259,7 +260,7 @@ _ROUND_HEAD = """
 _CLAUSE_HEAD = """
     SELECT c.id, c.version, x.item_id, x.item_version, x.round_id, x.round_version, x.round_status,
            x.report_visibility, x.total, x.f_invited, x.f_organises_series, x.f_organises_any,
-           x.f_series_participant, x.f_report_published
+           x.f_series_participant, x.f_report_published, x.f_member
     FROM {clause} c LEFT JOIN (
         SELECT i.id AS item_id, i.version AS item_version, r.id AS round_id, r.version AS round_version,
                r.status AS round_status, s.report_visibility AS report_visibility, COUNT(*) OVER () AS total,
@@ -308,6 +309,7 @@ class RoundHead(NamedTuple):
     organises_any: bool
     series_participant: bool
     report_published: bool
+    member: bool
     invitation_id: int | None
     invitation_rsvp: str | None
     stands_in_for_id: int | None
@@ -318,13 +320,13 @@ def round_head(*, round_id: int, user: User) -> RoundHead | None:
     if not 0 < round_id <= MAX_ID:
         return None
     reader = user.pk if user.is_authenticated else None
-    row = _fetch(_sql(_ROUND_HEAD), [reader] * 5 + [round_id])
+    row = _fetch(_sql(_ROUND_HEAD), [reader] * 6 + [round_id])
     if row is None:
         return None
     values = list(row)
     values[3] = _aware(values[3])
-    values[8:13] = [bool(flag) for flag in values[8:13]]
-    values[16] = bool(values[16])
+    values[8:14] = [bool(flag) for flag in values[8:14]]
+    values[17] = bool(values[17])
     return RoundHead(*values)
 
 
@@ -333,7 +335,7 @@ def discussion_head(*, round_id: int, number: int, user: User) -> DiscussionHead
     if not (0 < round_id <= MAX_ID and 0 < number <= MAX_ID):
         return None
     reader = user.pk if user.is_authenticated else None
-    row = _fetch(_sql(_HEAD), [reader] * 4 + [round_id, number])
+    row = _fetch(_sql(_HEAD), [reader] * 5 + [round_id, number])
     if row is None:
         return None
     values = list(row)
@@ -364,6 +366,7 @@ class ClauseHead(NamedTuple):
     rows: list[ClauseRoundRow]
     total: int
     organises_any: bool
+    member: bool
 
 
 def clause_head(*, number: int, user: User, page: int) -> ClauseHead | None:
@@ -373,7 +376,7 @@ def clause_head(*, number: int, user: User, page: int) -> ClauseHead | None:
     reader = user.pk if user.is_authenticated else None
     offset = (page - 1) * CLAUSE_ROUNDS_PER_PAGE
     with connection.cursor() as cursor:
-        params = [reader, reader, reader, reader, number, CLAUSE_ROUNDS_PER_PAGE, offset, number]
+        params = [reader] * 5 + [number, CLAUSE_ROUNDS_PER_PAGE, offset, number]
         cursor.execute(_sql(_CLAUSE_HEAD), params)  # nosec B608
         found = cursor.fetchall()
     if not found:
@@ -386,4 +389,5 @@ def clause_head(*, number: int, user: User, page: int) -> ClauseHead | None:
     ]
     total = found[0][8] or 0
     organises_any = bool(found[0][11]) if rows else False
-    return ClauseHead(clause_id, clause_version, rows, total, organises_any)
+    member = bool(found[0][14]) if rows else False
+    return ClauseHead(clause_id, clause_version, rows, total, organises_any, member)

@@ -8,14 +8,20 @@ from clauses.models import Clause
 from clauses.services import clause_create
 from participants.models import User
 from rounds.models import AgendaItem, MeetingNote, Round
+from rounds.services.rounds import round_completes_afterwards
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
 
 EDITABLE = (Round.Status.DRAFT, Round.Status.SCHEDULED, Round.Status.INVITED)
 
 
+def agenda_editable(*, round_: Round) -> bool:
+    """Until the meeting; for a round recorded afterwards, until its report is published."""
+    return round_.status in EDITABLE or round_completes_afterwards(round_=round_)
+
+
 def _check_editable(round_: Round) -> None:
-    if round_.status not in EDITABLE:
+    if not agenda_editable(round_=round_):
         raise DomainError(
             gettext("Die Tagesordnung einer Runde, die stattgefunden hat oder abgesagt ist, ist abgeschlossen.")
         )

@@ -15,6 +15,7 @@ from participants.models import Organisation, User
 from rounds.models import Invitation, Round, new_token
 from rounds.services import delivery
 from rounds.services.organisations import person_get_or_invite
+from rounds.services.rounds import round_completes_afterwards
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
 
@@ -23,14 +24,23 @@ OPEN_FOR_INVITATIONS = (S.DRAFT, S.SCHEDULED, S.INVITED)
 RESEND_PAUSE = datetime.timedelta(minutes=5)
 
 
+def invitations_open(*, round_: Round) -> bool:
+    """People can be added until the meeting. To a round recorded afterwards, its participants are added
+    until its report is published: they are recorded as present, and nobody is mailed (the round is held,
+    and only planned rounds send invitations)."""
+    return round_.status in OPEN_FOR_INVITATIONS or round_completes_afterwards(round_=round_)
+
+
 def _check_open(round_: Round) -> None:
-    if round_.status not in OPEN_FOR_INVITATIONS:
+    if not invitations_open(round_=round_):
         raise DomainError(
             gettext("Zu einer Runde, die stattgefunden hat oder abgesagt ist, kann nicht mehr eingeladen werden.")
         )
 
 
 def _invite(round_: Round, user: User, organisation: Organisation | None, invited_by: User | None, **extra):
+    if round_completes_afterwards(round_=round_):
+        extra.setdefault("attended_at", round_.starts_at)  # a recorded participant took part
     invitation, created = Invitation.objects.get_or_create(
         round=round_, user=user, defaults={"organisation": organisation, "invited_by": invited_by, **extra}
     )
@@ -85,6 +95,13 @@ def invitation_create_for_email(
 ) -> Invitation:
     """Invite someone by email address. Without an account, a pending account invitation is created."""
     _check_open(round_)
+    if round_completes_afterwards(round_=round_):
+        raise DomainError(
+            gettext(
+                "In einer nachträglich erfassten Runde werden nur Personen mit Konto und Organisationen eingetragen."
+            ),
+            field="email",
+        )
     user, _ = person_get_or_invite(email=email, full_name=full_name, organisation=organisation, invited_by=invited_by)
     if Invitation.objects.filter(round=round_, user=user).exists():
         raise DomainError(
@@ -170,7 +187,7 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
     )
     if row is None:
         raise DomainError(gettext("Diese Einladung ist bereits zurückgezogen."))
-    if row.round.status in (S.HELD, S.PUBLISHED):
+    if row.round.status in (S.HELD, S.PUBLISHED) and not round_completes_afterwards(round_=row.round):
         raise DomainError(
             gettext("Eine Einladung zu einer Runde, die stattgefunden hat, bleibt als Nachweis erhalten.")
         )

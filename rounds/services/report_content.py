@@ -17,6 +17,7 @@ from participants.markup import render_markdown
 from participants.models import Organisation, Strategy
 from participants.selectors import strategies_in_force
 from rounds.models import AgendaItem, Comment, Invitation, MeetingNote, Round
+from rounds.selectors.participation import round_participating_organisations
 from rounds.services.comments import comment_public_attribution
 
 
@@ -82,6 +83,12 @@ def organisations_of(invitations: list[Invitation]) -> list[Organisation]:
     return sorted(seen.values(), key=lambda o: o.name)
 
 
+def report_organisations(*, round_: Round) -> list[Organisation]:
+    """The organisations taking part, as every page lists them (``rounds.selectors.participation``)."""
+    taking_part = round_participating_organisations(round_=round_)
+    return list(Organisation.objects.filter(pk__in=[p.pk for p in taking_part]).order_by("name", "pk"))
+
+
 def _strategies_in_force(organisations: list[Organisation], clause_ids: list[int]) -> dict[int, Strategy]:
     """Each organisation's strategy in force, with its positions on ``clause_ids`` (the round's clauses) only."""
     positions = Prefetch(
@@ -121,7 +128,7 @@ def report_content(*, round_: Round) -> dict:
     )
     notes = list(round_.notes.exclude(body="").order_by("agenda_item__order", "created_at", "pk"))
     invitations = participating_invitations(round_=round_)
-    organisations = organisations_of(invitations)
+    organisations = report_organisations(round_=round_)
     strategies = _strategies_in_force(organisations, [item.clause_id for item in items])
 
     general = ReportSection(anchor="allgemein", clause=None)

@@ -10,7 +10,9 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.template.loader import render_to_string
@@ -18,8 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from participants.models import User
+from participants.validators import validate_pdf
 from rounds.models import FollowUpReport, Round
-from rounds.services.report_content import report_content
+from rounds.services.report_content import report_content, report_organisations
 from rounds.services.report_pdf import PdfEngineError, render_pdf
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
@@ -174,3 +177,51 @@ def reports_sweep() -> int:
     for pk in ids:
         _enqueue_build(pk)
     return len(ids)
+
+
+def report_attach(
+    *, round_: Round, user: User | None, pdf: UploadedFile | None = None, url: str = ""
+) -> FollowUpReport:
+    """A report made elsewhere as the next version: an uploaded PDF, or a link to the published article (as
+    for a round recorded afterwards, whose report appeared long ago). It is ready at once, to review and
+    publish like a built one; its page shows the round, the participating organisations and the PDF or link."""
+    if round_.status not in BUILDABLE:
+        raise DomainError(gettext("Ein Nachbericht kann erst erstellt werden, wenn die Runde stattgefunden hat."))
+    url = url.strip()
+    if bool(pdf) == bool(url):
+        raise DomainError(
+            gettext("Bitte laden Sie entweder eine PDF-Datei hoch oder geben Sie einen Link an."), field="pdf"
+        )
+    if pdf:
+        try:
+            validate_pdf(pdf)
+        except ValidationError as error:
+            raise DomainError(error.messages[0], field="pdf") from None
+    now = timezone.now()
+    with transaction.atomic():
+        Round.objects.select_for_update().get(pk=round_.pk)
+        version = (round_.reports.aggregate(v=Max("version"))["v"] or 0) + 1
+        report = FollowUpReport(
+            round=round_,
+            version=version,
+            requested_by=user,
+            status=FollowUpReport.Status.BUILT,
+            progress=100,
+            built_at=now,
+            external_url=url,
+        )
+        if pdf:
+            filename = f"nachbericht-{round_.series.slug}-runde-{round_.number}-v{version}.pdf"
+            report.pdf.save(filename, pdf, save=False)
+        context = {
+            "round": round_,
+            "series": round_.series,
+            "report": report,
+            "starts_at": timezone.localtime(round_.starts_at),
+            "ends_at": timezone.localtime(round_.ends_at),
+            "organisations": report_organisations(round_=round_),
+        }
+        with translation.override("de"):
+            report.html = render_to_string("rounds/report/attached.html", context)
+        report.save()
+    return report

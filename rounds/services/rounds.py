@@ -1,7 +1,14 @@
-"""Rounds of a series: create, edit, reschedule, cancel, duplicate and the status workflow.
+"""Rounds of a series: create, record afterwards, number, edit, reschedule, cancel, duplicate and the status
+workflow.
 
 draft → scheduled (agenda set) → invited (invitations sent) → held → published; cancelled from any
-step before the meeting. Every impossible step raises a ``DomainError`` with a message for the organiser.
+step before the meeting. A round that took place before it was entered is recorded afterwards: it starts
+as held, so no step that mails invitees (invitations, reminders, calendar updates) ever applies to it.
+Every impossible step raises a ``DomainError`` with a message for the organiser.
+
+Round numbers are explicit: unique in their series, by default the next free number (see
+:func:`round_next_number`), and changeable while no later round depends on the round (see
+:func:`round_dependants`). Lists of a series' rounds are ordered by number.
 """
 
 import datetime
@@ -34,8 +41,75 @@ def _check_order(starts_at: datetime.datetime, ends_at: datetime.datetime) -> No
         raise DomainError(gettext("Das Ende muss nach dem Beginn liegen."), field="end_time")
 
 
-def _next_number(series: Series) -> int:
-    return (series.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
+def round_next_number(*, series: Series, starts_at: datetime.datetime | None = None) -> int:
+    """The next free number: one more than the highest number of the series' rounds that begin before
+    ``starts_at`` (of all its rounds without it), passing over numbers already taken. A kick-off recorded
+    before every other round gets 1 when 1 is free; a new round after the others gets the highest plus one."""
+    rounds = series.rounds.all()
+    earlier = rounds.filter(starts_at__lt=starts_at) if starts_at is not None else rounds
+    number = (earlier.aggregate(n=Max("number"))["n"] or 0) + 1
+    taken = set(rounds.filter(number__gte=number).values_list("number", flat=True))
+    while number in taken:
+        number += 1
+    return number
+
+
+MAX_NUMBER = 32767  # the column's range
+
+
+def _check_number(series: Series, number: int, *, exclude: Round | None = None) -> None:
+    if not 1 <= number <= MAX_NUMBER:
+        raise DomainError(
+            gettext("Bitte geben Sie eine Nummer zwischen 1 und %(max)d an.") % {"max": MAX_NUMBER}, field="number"
+        )
+    others = series.rounds.filter(number=number)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.exists():
+        raise DomainError(
+            gettext("Runde %(number)s gibt es in dieser Reihe bereits. Bitte wählen Sie eine andere Nummer.")
+            % {"number": number},
+            field="number",
+        )
+
+
+def round_dependants(*, round_: Round) -> list[Round]:
+    """The later rounds that depend on ``round_``: rounds of the series with a higher number that take up one
+    of its open questions (an agenda item carried over from one of its notes, "Wiedervorlage aus Runde N").
+    They refer to it by its number, so while there is one, the number stays as it is."""
+    return list(
+        Round.objects.filter(
+            series_id=round_.series_id, number__gt=round_.number, agenda_items__carried_from__round=round_
+        )
+        .distinct()
+        .order_by("number")
+    )
+
+
+def round_number_editable(*, round_: Round) -> bool:
+    return not round_dependants(round_=round_)
+
+
+@transaction.atomic
+def round_renumber(*, round_: Round, number: int) -> Round:
+    """Give a round another number: a free one, and only while no later round depends on it."""
+    Series.objects.select_for_update().filter(pk=round_.series_id).first()
+    round_ = Round.objects.select_related("series").get(pk=round_.pk)
+    if number == round_.number:
+        return round_
+    dependants = round_dependants(round_=round_)
+    if dependants:
+        raise DomainError(
+            gettext(
+                "Die Nummer kann nicht mehr geändert werden: Runde %(later)s greift offene Fragen dieser Runde auf."
+            )
+            % {"later": dependants[0].number},
+            field="number",
+        )
+    _check_number(round_.series, number, exclude=round_)
+    round_.number = number
+    round_.save(update_fields=["number", "updated_at"])  # a new version: every cached page showing it renders anew
+    return round_
 
 
 def _calendar_changed(round_: Round) -> None:
@@ -72,14 +146,19 @@ def round_create(
     online_link: str = "",
     venue: str = "",
     carry_over: Iterable[MeetingNote] = (),
+    number: int | None = None,
 ) -> Round:
-    """A new draft round with the next free number; open questions chosen for carry-over go on its agenda."""
+    """A new draft round, numbered ``number`` or the next free number; open questions chosen for carry-over
+    go on its agenda."""
     _check_future(starts_at, field="date")
     _check_order(starts_at, ends_at)
     Series.objects.select_for_update().filter(pk=series.pk).first()
+    if number is None:
+        number = round_next_number(series=series, starts_at=starts_at)
+    _check_number(series, number)
     round_ = Round.objects.create(
         series=series,
-        number=_next_number(series),
+        number=number,
         title=title,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -88,6 +167,47 @@ def round_create(
     )
     _carry_over(round_, carry_over)
     return round_
+
+
+@transaction.atomic
+def round_record_past(
+    *,
+    series: Series,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    number: int | None = None,
+    title: str = "",
+    online_link: str = "",
+    venue: str = "",
+) -> Round:
+    """A round that already took place, recorded afterwards. It is held from the start: invitations,
+    reminders and calendar mail go out only for rounds that are planned, so none is ever sent for it. Its
+    agenda, participants (with attendance), notes and report are filled in afterwards."""
+    if starts_at > timezone.now():
+        raise DomainError(
+            gettext("Diese Runde liegt in der Zukunft. Bitte legen Sie sie als neue Runde an."), field="date"
+        )
+    _check_order(starts_at, ends_at)
+    Series.objects.select_for_update().filter(pk=series.pk).first()
+    if number is None:
+        number = round_next_number(series=series, starts_at=starts_at)
+    _check_number(series, number)
+    return Round.objects.create(
+        series=series,
+        number=number,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        online_link=online_link,
+        venue=venue,
+        status=S.HELD,
+        recorded_afterwards=True,
+    )
+
+
+def round_completes_afterwards(*, round_: Round) -> bool:
+    """A round recorded afterwards takes its agenda and participants until its report is published."""
+    return round_.recorded_afterwards and round_.status == S.HELD
 
 
 @transaction.atomic

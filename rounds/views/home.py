@@ -8,12 +8,13 @@ from rounds.models import Series
 
 
 def _with_round_pages(user, series_list: list[Series]) -> list[Series]:
-    """Each round gets ``page_url``: the organisers' page in a series the user runs, the participants'
+    """Each series gets ``shown_rounds`` (no drafts but to their organisers); each round ``page_url``: the organisers' page in a series the user runs, the participants'
     page of a round the user may see, otherwise none."""
     managed = set(permissions.managed_series(user).values_list("pk", flat=True))
     visible = set(permissions.visible_rounds(user).values_list("pk", flat=True))
     for series in series_list:
-        for round_ in series.rounds.all():
+        series.shown_rounds = permissions.listed_rounds(series.rounds.all(), managed_series_ids=managed)
+        for round_ in series.shown_rounds:
             if series.pk in managed:
                 round_.page_url = reverse("orga:round_detail", args=[round_.pk])
             elif round_.pk in visible:

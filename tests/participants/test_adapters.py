@@ -74,7 +74,7 @@ def test_failures_of_one_client_behind_the_proxy_do_not_lock_out_another(client,
 
     assert [REFUSED in response.content.decode() for response in failures] == [False] * 10
     assert REFUSED in refused_a.content.decode()
-    assert (signed_in_b.status_code, signed_in_b.url) == (302, reverse("home"))
+    assert (signed_in_b.status_code, signed_in_b.url) == (302, reverse("rounds:my_rounds"))
 
 
 def test_forged_forwarded_for_from_an_untrusted_address_is_ignored(client, behind_proxy):

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from rounds.models import Comment, FollowUpReport, Series
+from rounds.models import Comment, FollowUpReport, Round, Series
 from rounds.services import comments
 from tests.factories import CommentFactory, InvitationFactory, RoundFactory, round_with_roles
 
@@ -320,7 +320,7 @@ def test_discussion_after_report_published_follows_series_visibility(
     Series.objects.filter(pk=roles.series.pk).update(report_visibility=visibility)
     FollowUpReport.objects.create(round=roles.round, version=1, status=FollowUpReport.Status.PUBLISHED)
     if outsider_invited_elsewhere:
-        InvitationFactory(round=RoundFactory(series=roles.series), user=roles.outsider)
+        InvitationFactory(round=RoundFactory(series=roles.series, status=Round.Status.INVITED), user=roles.outsider)
     CommentFactory(agenda_item=roles.item, organisation=roles.invited_org, body="Zitierbar", confidentiality="quotable")
     CommentFactory(agenda_item=roles.item, organisation=roles.invited_org, body="Anonym", confidentiality="anonymised")
     CommentFactory(agenda_item=roles.item, organisation=roles.invited_org, body="Geheim", confidentiality="internal")

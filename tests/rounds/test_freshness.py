@@ -22,8 +22,10 @@ from clauses.services import (
 )
 from participants.directory import organisation_merge
 from participants.models import Organisation
-from rounds.models import Comment, Invitation
+from rounds.models import Comment, Invitation, Round
 from rounds.services import comments, rsvp
+from rounds.services import invitations as invitation_services
+from rounds.services import rounds as round_services
 from rounds.services.privacy import account_delete
 from strategy_exchange.fragments import rows_changed
 from tests.factories import (
@@ -253,6 +255,21 @@ def invitation_declined_with_update(w: World):
     return "Stadt Bamberg", "Stadt Jena"
 
 
+def attendance_recorded(w: World):
+    late_org = OrganisationFactory(name="Landkreis Anwesend")
+    person = UserFactory(full_name="Anna Anwesend")
+    Invitation.objects.bulk_create([Invitation(round=w.roles.round, user=person, organisation=late_org)])  # no signal
+    Round.objects.filter(pk=w.roles.round.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    present = Invitation.objects.filter(round=w.roles.round, user=person)
+    invitation_services.attendance_set(round_=Round.objects.get(pk=w.roles.round.pk), present=present)
+    return "Landkreis Anwesend", None
+
+
+def round_renumbered(w: World):
+    round_services.round_renumber(round_=w.roles.round, number=97)
+    return "Runde 97", None
+
+
 CASES: list[tuple[Callable, Callable]] = [
     (_discussion, comment_posted),
     (_discussion, comment_saved_as_admin),
@@ -268,6 +285,8 @@ CASES: list[tuple[Callable, Callable]] = [
     (_round_page, organisation_renamed),
     (_round_page, invitation_answered),
     (_round_page, invitation_declined_with_update),
+    (_round_page, attendance_recorded),
+    (_round_page, round_renumbered),
     (_clause_page, comment_posted),
     (_clause_page, comment_saved_as_admin),
     (_clause_page, comment_updated_with_hook),
@@ -275,6 +294,7 @@ CASES: list[tuple[Callable, Callable]] = [
     (_clause_page, account_deleted),
     (_clause_page, organisation_renamed),
     (_clause_page, series_renamed),
+    (_clause_page, round_renumbered),
     (_matrix, position_saved),
     (_matrix, position_saved_as_admin),
     (_matrix, position_updated_with_hook),
@@ -294,6 +314,9 @@ CASES: list[tuple[Callable, Callable]] = [
     (_series_page, organisation_renamed),
     (_series_page, invitation_answered),
     (_series_page, series_renamed),
+    (_series_page, attendance_recorded),
+    (_series_page, round_renumbered),
+    (_organisation_page, round_renumbered),
     (_dashboard, series_renamed),
     (_organisation_page, person_renamed),
     (_organisation_page, organisation_renamed),

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from rounds.models import Round, Series
+from rounds.models import Invitation, Round, Series
 from rounds.selectors.calendar_feed import feed_token
 from tests.factories import UserFactory
 from tests.rounds.organiser_world import build_world, fast_passwords  # noqa: F401
@@ -39,6 +39,7 @@ def test_series_create_makes_creator_and_co_organisers_organisers(client):
 
 def test_series_detail_lists_rounds_with_clauses_and_organisations(client):
     world = build_world()
+    Invitation.objects.filter(round=world.round, organisation=world.invited_org).update(rsvp=Invitation.Rsvp.ACCEPTED)
     client.force_login(world.organiser)
 
     response = client.get(reverse("orga:series_detail", kwargs={"slug": world.series.slug}))

@@ -49,6 +49,7 @@ def test_round_detail_access_by_role(client, roles, role, expected):
 
 
 def test_round_detail_shows_typical_wording_and_organisations(client, roles):
+    Invitation.objects.filter(pk=roles.invitation.pk).update(rsvp=Invitation.Rsvp.ACCEPTED)
     client.force_login(roles.invited)
 
     content = client.get(reverse("rounds:round_detail", kwargs={"pk": roles.round.pk})).content.decode()

@@ -20,7 +20,25 @@ class OpenQuestionChoice(BoundedModelMultipleChoiceField):
         }
 
 
+def number_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Nummer"),
+        min_value=1,
+        max_value=32767,
+        error_messages={
+            "required": _("Bitte geben Sie eine Nummer an."),
+            "invalid": _("Bitte geben Sie eine ganze Zahl an, z. B. 1."),
+            "min_value": _("Die Nummer muss mindestens 1 sein."),
+            "max_value": _("Die Nummer darf höchstens 32767 sein."),
+        },
+        **kwargs,
+    )
+
+
 class RoundCreateForm(DateTimeRangeMixin, forms.Form):
+    number = number_field(
+        required=False, help_text=_("In der Reihe eindeutig. Leer gelassen: die nächste freie Nummer.")
+    )
     title = forms.CharField(label=_("Titel"), max_length=200, required=False, help_text=_("z. B. das Thema der Runde"))
     online_link = url_field(_("Online-Link"))
     venue = forms.CharField(label=_("Ort"), max_length=300, required=False, help_text=_("bei einem Treffen vor Ort"))
@@ -32,10 +50,11 @@ class RoundCreateForm(DateTimeRangeMixin, forms.Form):
         help_text=_("Die Klauseln der gewählten Fragen kommen auf die Tagesordnung der neuen Runde."),
     )
 
-    field_order = ["title", "date", "start_time", "end_time", "online_link", "venue", "carry_over"]
+    field_order = ["number", "title", "date", "start_time", "end_time", "online_link", "venue", "carry_over"]
 
-    def __init__(self, *args, series: Series, starts_at, ends_at, **kwargs):
+    def __init__(self, *args, series: Series, starts_at, ends_at, number: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("number", number)
         self.add_range_fields(starts_at=starts_at, ends_at=ends_at)
         self.order_fields(self.field_order)
         questions = open_questions(series=series)
@@ -47,6 +66,36 @@ class RoundCreateForm(DateTimeRangeMixin, forms.Form):
 
     def clean(self):
         return self.clean_range(super().clean())
+
+
+class RoundRecordForm(DateTimeRangeMixin, forms.Form):
+    """A round that already took place: its number, title, date and place."""
+
+    number = number_field(
+        required=False, help_text=_("In der Reihe eindeutig. Leer gelassen: die nächste freie Nummer nach dem Datum.")
+    )
+    title = forms.CharField(label=_("Titel"), max_length=200, required=False, help_text=_("z. B. das Thema der Runde"))
+    online_link = url_field(_("Online-Link"))
+    venue = forms.CharField(label=_("Ort"), max_length=300, required=False, help_text=_("bei einem Treffen vor Ort"))
+
+    field_order = ["number", "title", "date", "start_time", "end_time", "online_link", "venue"]
+
+    def __init__(self, *args, series: Series, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_range_fields(starts_at=None, ends_at=None)
+        self.initial.setdefault("start_time", series.default_start_time)
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        return self.clean_range(super().clean())
+
+
+class RoundNumberForm(forms.Form):
+    number = number_field()
+
+    def __init__(self, *args, round_: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("number", round_.number)
 
 
 class RoundEditForm(forms.ModelForm):

@@ -24,7 +24,7 @@ def _page(request: HttpRequest, round_: Round, *, add_form=None, create_form=Non
         "series": round_.series,
         "active": "agenda",
         "items": selectors.agenda_items(round_=round_),
-        "editable": round_.status in agenda_services.EDITABLE,
+        "editable": agenda_services.agenda_editable(round_=round_),
         "add_form": add_form or AgendaAddForm(round_=round_),
         "create_form": create_form or ClauseCreateForm(),
         "query": query,
@@ -105,7 +105,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         context = {
             "round": round_,
             "items": selectors.agenda_items(round_=round_),
-            "editable": round_.status in agenda_services.EDITABLE,
+            "editable": agenda_services.agenda_editable(round_=round_),
         }
         return render(request, f"{TEMPLATE}#agenda-list", context)
     return redirect("orga:agenda", pk=round_.pk)

@@ -16,6 +16,7 @@ from rounds.models import Round
 from rounds.permissions import get_round_to_manage
 from rounds.selectors import organiser as selectors
 from rounds.services import invitations as invitation_services
+from rounds.services import rounds as round_services
 from strategy_exchange.errors import DomainError
 
 from .common import etag_of, form_error
@@ -35,7 +36,8 @@ def _page(request: HttpRequest, round_: Round, *, status: int = 200, **forms) ->
         **_table_context(round_),
         "series": round_.series,
         "active": "invitations",
-        "open": round_.status in invitation_services.OPEN_FOR_INVITATIONS,
+        "open": invitation_services.invitations_open(round_=round_),
+        "recording": round_services.round_completes_afterwards(round_=round_),
         "query": query,
         "organisations_form": forms.get("organisations_form") or InviteOrganisationsForm(round_=round_),
         "people_form": forms.get("people_form") or InvitePeopleForm(round_=round_, shown=shown),
@@ -47,6 +49,12 @@ def _page(request: HttpRequest, round_: Round, *, status: int = 200, **forms) ->
 def _created_message(request: HttpRequest, round_: Round, count: int) -> None:
     if not count:
         messages.info(request, _("Alle Gewählten waren bereits eingeladen."))
+        return
+    if round_services.round_completes_afterwards(round_=round_):
+        text = ngettext(
+            "%(count)d Person als anwesend eingetragen.", "%(count)d Personen als anwesend eingetragen.", count
+        ) % {"count": count}
+        messages.success(request, text)
         return
     text = ngettext("%(count)d Einladung angelegt.", "%(count)d Einladungen angelegt.", count) % {"count": count}
     if round_.status == Round.Status.INVITED:

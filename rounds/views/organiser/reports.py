@@ -7,12 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_GET, require_POST
 
+from rounds.forms.organiser.reports import ReportAttachForm
 from rounds.models import Round
 from rounds.permissions import get_round_to_manage
 from rounds.selectors import organiser as selectors
 from rounds.selectors.report_preview import preview_html
 from rounds.services import reports as report_services
 from strategy_exchange.errors import DomainError
+
+from .common import form_error
 
 TEMPLATE = "rounds/organiser/report.html"
 
@@ -21,14 +24,44 @@ TEMPLATE = "rounds/organiser/report.html"
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
+    return _report_page(request, round_)
+
+
+def _report_page(request: HttpRequest, round_: Round, *, attach_form=None, status: int = 200) -> HttpResponse:
     context = {
         "round": round_,
         "series": round_.series,
         "active": "report",
         "reports": selectors.reports(round_=round_),
         "can_build": round_.status in (Round.Status.HELD, Round.Status.PUBLISHED),
+        "attach_form": attach_form or ReportAttachForm(),
     }
-    return render(request, TEMPLATE, context)
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+@require_POST
+def report_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report made elsewhere as the next version: an uploaded PDF or the link to the published article."""
+    round_ = get_round_to_manage(request.user, pk=pk)
+    form = ReportAttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            new = report_services.report_attach(
+                round_=round_, user=request.user, pdf=form.cleaned_data["pdf"], url=form.cleaned_data["url"]
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Version %(version)s des Nachberichts ist angelegt. Prüfen Sie die Vorschau und veröffentlichen Sie sie."
+                )
+                % {"version": new.version},
+            )
+            return redirect("orga:report", pk=round_.pk)
+    return _report_page(request, round_, attach_form=form, status=422)
 
 
 @login_required

@@ -9,7 +9,14 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rounds.forms.organiser.rounds import RoundCancelForm, RoundCreateForm, RoundEditForm, RoundRescheduleForm
+from rounds.forms.organiser.rounds import (
+    RoundCancelForm,
+    RoundCreateForm,
+    RoundEditForm,
+    RoundNumberForm,
+    RoundRecordForm,
+    RoundRescheduleForm,
+)
 from rounds.models import Round
 from rounds.permissions import get_round_to_manage, get_series_to_manage
 from rounds.selectors import delivery as delivery_selectors
@@ -29,12 +36,14 @@ def _when(round_: Round) -> str:
 def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_series_to_manage(request.user, slug=slug)
     starts_at, ends_at = round_services.round_proposed_slot(series=series)
-    form = RoundCreateForm(request.POST or None, series=series, starts_at=starts_at, ends_at=ends_at)
+    number = round_services.round_next_number(series=series, starts_at=starts_at)
+    form = RoundCreateForm(request.POST or None, series=series, starts_at=starts_at, ends_at=ends_at, number=number)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             round_ = round_services.round_create(
                 series=series,
+                number=data["number"],
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 title=data["title"],
@@ -55,6 +64,59 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def round_record(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record a round that already took place: no invitations, reminders or calendar mail go out for it."""
+    series = get_series_to_manage(request.user, slug=slug)
+    form = RoundRecordForm(request.POST or None, series=series)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = round_services.round_record_past(
+                series=series,
+                number=data["number"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                title=data["title"],
+                online_link=data["online_link"],
+                venue=data["venue"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Runde %(number)s ist nachträglich erfasst. Legen Sie jetzt die Tagesordnung fest.")
+                % {"number": round_.number},
+            )
+            return redirect("orga:agenda", pk=round_.pk)
+    context = {"form": form, "series": series, "heading": _("Vergangene Runde erfassen"), "recording": True}
+    return render(request, "rounds/organiser/round_form.html", {**context, "submit": _("Runde erfassen")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_number(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_to_manage(request.user, pk=pk)
+    form = RoundNumberForm(request.POST or None, round_=round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = round_services.round_renumber(round_=round_, number=form.cleaned_data["number"])
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Die Runde hat jetzt die Nummer %(number)s.") % {"number": round_.number})
+            return redirect("orga:round_detail", pk=round_.pk)
+    dependants = round_services.round_dependants(round_=round_)
+    context = {"form": form, "round": round_, "series": round_.series, "heading": _("Nummer ändern")}
+    return render(
+        request,
+        "rounds/organiser/round_form.html",
+        {**context, "dependants": dependants, "submit": _("Nummer speichern")},
+    )
+
+
+@login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_to_manage(request.user, pk=pk)
@@ -63,6 +125,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "series": round_.series,
         "active": "overview",
         "delivery": delivery_selectors.round_delivery_status(round_),
+        "number_editable": round_services.round_number_editable(round_=round_),
     }
     return render(request, "rounds/organiser/round_detail.html", context)
 

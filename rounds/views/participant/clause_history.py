@@ -52,7 +52,7 @@ def _rounds_html(request: HttpRequest, clause, rounds_page: selectors.ClauseRoun
 def _shared_page(request: HttpRequest, head: selectors.ClauseHead, page: int) -> HttpResponse:
     nav = nav_of(request)
     if head.rows:
-        nav.know_organiser(permissions.is_staff(request.user) or head.organises_any)
+        nav.know(organiser=permissions.is_staff(request.user) or head.organises_any, member=head.member)
     state = [(*row[:5], permissions.reader_of(request.user, row).comment_mode) for row in head.rows]
     nav_state = nav.state()
 

@@ -97,7 +97,7 @@ def _shared_discussion(request: HttpRequest, round_pk: int, number: int) -> Http
             raise Http404
         return redirect_to_login(request.get_full_path())  # perhaps theirs after signing in
     nav = nav_of(request)
-    nav.know_organiser(organiser)
+    nav.know(organiser=organiser, member=head.member)
     page = _page_number(request)
     return shared_pages.discussion_response(request, head=head, access=access, page=page, nav=nav.state())
 

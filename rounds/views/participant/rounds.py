@@ -84,7 +84,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if reader is None or not reader.can_view_round:
             raise Http404
         nav = nav_of(request)
-        nav.know_organiser(reader.is_organiser)
+        nav.know(organiser=reader.is_organiser, member=head.member)
         return shared_pages.round_response(request, head=head, reader=reader, nav=nav.state())
     round_ = permissions.get_visible_round_or_404(request.user, pk=pk)
     return render(request, "rounds/participant/round_detail.html", _round_context(request, round_))
