@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from rounds.models import Round
 from tests.factories import RoundFactory, SeriesFactory
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -100,7 +101,7 @@ def test_home_without_choice_is_german_despite_english_browser(client):
 
 @pytest.mark.django_db
 def test_home_in_english_names_rounds_in_english(client):
-    RoundFactory(series=SeriesFactory(title="Smart City clauses"), number=1)
+    RoundFactory(series=SeriesFactory(title="Smart City clauses"), number=1, status=Round.Status.INVITED)
     client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
 
     content = client.get(reverse("home")).content.decode()
