@@ -221,7 +221,7 @@ def test_sign_in_with_the_cache_down_works_and_is_still_rate_limited(client, cac
     wrong = [client.post(login, {"login": other.email, "password": "falsch"}).status_code for _ in range(5)]
     refused = client.post(login, {"login": other.email, "password": PASSWORD})
 
-    assert (signed_in.status_code, signed_in.url) == (302, reverse("home"))
+    assert (signed_in.status_code, signed_in.url) == (302, reverse("rounds:my_rounds"))
     assert wrong == [200] * 5
     assert refused.status_code == 200
     assert "Zu viele gescheiterte Anmeldeversuche" in refused.content.decode()

@@ -81,6 +81,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "orga/reihen/<slug:slug>/kalender-erneuern/": (SIGNED_IN_405, ROUND_ORGANISERS),  # orga:series_feed_renew
     "orga/kalender-widerrufen/": (SIGNED_IN_405, ANY_ORGANISER),  # orga:series_feeds_revoke_all
     "orga/reihen/<slug:slug>/runden/neu/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_create
+    "orga/reihen/<slug:slug>/runden/nachtragen/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_record
+    "orga/runden/<int:pk>/nummer/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_number
+    "orga/runden/<int:pk>/nachbericht/anhaengen/": (SIGNED_IN_405, ROUND_ORGANISERS_INVALID),  # orga:report_attach
     "orga/runden/<int:pk>/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:round_detail
     "orga/runden/<int:pk>/versand/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:round_delivery_status
     "orga/runden/<int:pk>/bearbeiten/": (ROUND_ORGANISERS, ROUND_ORGANISERS),  # orga:round_edit
