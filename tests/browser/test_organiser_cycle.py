@@ -35,7 +35,9 @@ def test_organiser_runs_round_four_from_creation_to_published_report(page):
         login(page, "orga@example.org")
 
         # Create round 4: number and date come from the series; the open question of round 2 is offered.
-        page.get_by_role("link", name="Organisation", exact=True).click()
+        page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+            "link", name="Organisation", exact=True
+        ).click()
         page.get_by_role("link", name="Klauseln der Smart-City-Strategien", exact=True).first.click()
         page.get_by_role("link", name="Neue Runde").click()
         expect(page.get_by_label("Datum")).to_have_value("2027-04-13")

@@ -62,7 +62,7 @@ JOURNEYS = {
             ("rounds:discussion", {"round_pk": lambda: _round(2), "number": 4}),
             ("clauses:matrix", {}),
             ("rounds:clause_history", {"number": 4}),
-            ("orga:organisation_list", {}),
+            ("participants:organisation_list", {}),
             ("orga:organisation_detail", {"slug": "jena"}),
             ("participants:profile", {}),
         ],
