@@ -27,7 +27,8 @@ import logging
 import pickle  # nosec B403
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +38,8 @@ from django.db.models.signals import post_save, pre_delete
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
 
 
 class Versioned(models.Model):
@@ -195,6 +198,44 @@ def cached_fragment(key: str | None, render: Callable[[], object], *, timeout: i
     if _recent.max_bytes:
         _recent.put(key, value)
     return value
+
+
+def cached_fragments(
+    keys: dict[K, str], render: Callable[[list[K]], dict[K, object]], *, timeout: int
+) -> dict[K, object]:
+    """Many fragments at once, each under its own key (``keys`` maps what a fragment is of to its key): those
+    found in this process's memory or in the shared cache (one round trip for all), and ``render(missing)``
+    for the others in one go, which returns their values by the same identities. A change of one of them
+    costs the render of that one only."""
+    found: dict[K, object] = {}
+    if _recent.max_bytes:
+        for ident, key in keys.items():
+            value = _recent.get(key)
+            if value is not None:
+                found[ident] = value
+    asked = {key: ident for ident, key in keys.items() if ident not in found}
+    if asked:
+        try:
+            shared = cache.get_many(list(asked))
+        except Exception:  # a cache that is down is a miss
+            logger.warning("fragment cache unavailable", exc_info=True)
+            shared = {}
+        for key, value in shared.items():
+            found[asked[key]] = value
+            if _recent.max_bytes:
+                _recent.put(key, value)
+        missing = [ident for ident in keys if ident not in found]
+        if missing:
+            rendered = render(missing)
+            try:
+                cache.set_many({keys[ident]: rendered[ident] for ident in missing}, timeout)
+            except Exception:
+                logger.warning("fragment cache unavailable", exc_info=True)
+            for ident in missing:
+                found[ident] = rendered[ident]
+                if _recent.max_bytes:
+                    _recent.put(keys[ident], rendered[ident])
+    return {ident: found[ident] for ident in keys}
 
 
 def fragments_memory_clear() -> None:

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 
 from strategy_exchange import fragments
-from strategy_exchange.fragments import _Recent, cached_fragment, fragment_key, fragments_forget
+from strategy_exchange.fragments import _Recent, cached_fragment, cached_fragments, fragment_key, fragments_forget
 
 
 def _counting(value):
@@ -81,3 +81,52 @@ def test_cached_fragment_with_shared_cache_down_renders_and_remembers(monkeypatc
     values = [cached_fragment(key, render, timeout=60) for _ in range(3)]
 
     assert (values, len(calls)) == (["gerendert"] * 3, 1)
+
+
+def _sections(calls: list):
+    def render(missing):
+        calls.append(list(missing))
+        return {ident: f"<section>{ident}</section>" for ident in missing}
+
+    return render
+
+
+def test_cached_fragments_render_only_the_missing_ones_in_one_go():
+    calls = []
+    keys = {ident: fragment_key("test", "many", ident, 1) for ident in (1, 2, 3)}
+    cached_fragments(keys, _sections(calls), timeout=60)
+    changed = {**keys, 2: fragment_key("test", "many", 2, 2)}  # a new version of the second
+
+    values = cached_fragments(changed, _sections(calls), timeout=60)
+
+    assert calls == [[1, 2, 3], [2]]
+    assert values == {1: "<section>1</section>", 2: "<section>2</section>", 3: "<section>3</section>"}
+
+
+def test_cached_fragments_come_from_the_shared_cache_when_this_process_forgot_them():
+    calls = []
+    keys = {ident: fragment_key("test", "shared", ident) for ident in ("a", "b")}
+    cached_fragments(keys, _sections(calls), timeout=60)
+
+    fragments.fragments_memory_clear()
+    values = cached_fragments(keys, _sections(calls), timeout=60)
+
+    assert (calls, list(values)) == ([["a", "b"]], ["a", "b"])
+
+
+def test_cached_fragments_with_shared_cache_down_render_them(monkeypatch):
+    class Down:
+        def get_many(self, *args, **kwargs):
+            raise ConnectionError("Redis down")
+
+        set_many = get_many
+
+    monkeypatch.setattr(fragments, "cache", Down())
+    monkeypatch.setattr(fragments._recent, "max_bytes", 0)
+    calls = []
+    keys = {ident: fragment_key("test", "many-down", ident) for ident in (1, 2)}
+
+    values = [cached_fragments(keys, _sections(calls), timeout=60) for _ in range(2)]
+
+    assert calls == [[1, 2], [1, 2]]
+    assert values[1] == {1: "<section>1</section>", 2: "<section>2</section>"}

@@ -9,11 +9,18 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.urls import reverse
 from django.utils import timezone
 
-from rounds.models import Comment, FollowUpReport, Invitation
+from rounds.models import Comment, FollowUpReport, Invitation, Round
 from rounds.selectors.discussion import THREADS_PER_PAGE
 from rounds.selectors.participant import CLAUSE_LATEST_COMMENTS
 from rounds.services import comments, reports, rsvp
-from tests.factories import CommentFactory, InvitationFactory, MeetingNoteFactory, round_with_roles
+from tests.factories import (
+    AgendaItemFactory,
+    CommentFactory,
+    InvitationFactory,
+    MeetingNoteFactory,
+    RoundFactory,
+    round_with_roles,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +184,31 @@ def test_clause_history_cached_shows_new_comment_at_once(client, roles):
     _comment(roles, "Ganz neu")
 
     assert "Ganz neu" in client.get(url).content.decode()
+
+
+def test_clause_history_comment_in_one_round_renders_only_that_rounds_section_again(client, roles, monkeypatch):
+    from rounds.views.participant import clause_history as view
+
+    other_round = RoundFactory(series=roles.series, status=Round.Status.INVITED, starts_at=roles.round.starts_at)
+    AgendaItemFactory(round=other_round, clause=roles.clause, order=1)
+    rendered = []
+    selector = view.selectors.clause_history
+
+    def recording(*, rounds_page, user):
+        rendered.append(sorted(item.round_id for item in rounds_page.items))
+        return selector(rounds_page=rounds_page, user=user)
+
+    monkeypatch.setattr(view.selectors, "clause_history", recording)
+    client.force_login(roles.invited)
+    url = reverse("rounds:clause_history", kwargs={"number": roles.clause.number})
+    client.get(url)
+
+    _comment(roles, "Nur diese Runde")
+    content = client.get(url).content.decode()
+
+    assert rendered == [sorted([roles.round.pk, other_round.pk]), [roles.round.pk]]
+    assert "Nur diese Runde" in content
+    assert content.count('class="kern-card clause-round"') == 2
 
 
 def test_round_page_cached_comment_count_and_organisations_follow_changes(client, roles):

@@ -1,10 +1,13 @@
 """A clause across rounds: wording and its history, explanation, every round that discussed it (with the version
 of the clause it discussed), findings and latest comments. Its versions are keyed by the clause's version."""
 
+import dataclasses
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from clauses import selectors as clause_selectors
@@ -12,11 +15,12 @@ from rounds import permissions
 from rounds.context_processors import nav_of
 from rounds.selectors import participant as selectors
 from strategy_exchange import pages as pages_
-from strategy_exchange.fragments import cached_fragment, fragment_key
+from strategy_exchange.fragments import cached_fragment, cached_fragments, fragment_key
 
 PAGE = "rounds/participant/clause_history.html"
 ROUNDS = "rounds/participant/_clause_rounds.html"
-# The key holds the versions of the clause and of every agenda item and round on the page (rounds.freshness).
+ROUND = "rounds/participant/_clause_round.html"
+# The keys hold the versions of the clause and of each agenda item and round on the page (rounds.freshness).
 ROUNDS_TIMEOUT = 24 * 60 * 60
 PAGE_PARAMETER = "seite"
 
@@ -25,28 +29,32 @@ def _page_number(request: HttpRequest) -> int:
     return pages_.page_number(request.GET.get(PAGE_PARAMETER))
 
 
-def _rounds_key(clause, rounds_page: selectors.ClauseRoundsPage) -> str:
-    """Read from the rows loaded before the fragment is rendered: a change after that has a newer key."""
-    state = [
-        (item.pk, item.version, item.round_id, item.round.version, item.round.status, rounds_page.modes[item.round_id])
-        for item in rounds_page.items
-    ]
-    return fragment_key("clause-rounds", clause.pk, clause.version, rounds_page.number, rounds_page.num_pages, state)
+def _round_key(clause, item, mode: str | None) -> str:
+    """One round's section, read from the rows loaded before it is rendered: a change after that has a newer
+    key. A comment in one round's discussion costs the render of that round's section only."""
+    round_ = item.round
+    return fragment_key(
+        "clause-round", clause.pk, clause.version, item.pk, item.version, round_.version, round_.status, mode
+    )
 
 
 def _rounds_html(request: HttpRequest, clause, rounds_page: selectors.ClauseRoundsPage) -> str:
     base = reverse("rounds:clause_history", kwargs={"number": clause.number})
+    items = {item.pk: item for item in rounds_page.items}
+    keys = {pk: _round_key(clause, item, rounds_page.modes[item.round_id]) for pk, item in items.items()}
 
-    def render_rounds() -> str:
-        rounds = selectors.clause_history(rounds_page=rounds_page, user=request.user)
-        pages = {
-            "previous": f"{base}?{PAGE_PARAMETER}={rounds_page.number - 1}",
-            "next": f"{base}?{PAGE_PARAMETER}={rounds_page.number + 1}",
-        }
-        context = {"clause": clause, "rounds": rounds, "rounds_page": rounds_page, "pages": pages}
-        return render_to_string(ROUNDS, context)
+    def render_sections(missing: list[int]) -> dict[int, str]:
+        page_of_missing = dataclasses.replace(rounds_page, items=[items[pk] for pk in missing])
+        entries = selectors.clause_history(rounds_page=page_of_missing, user=request.user)
+        return {entry.item.pk: render_to_string(ROUND, {"clause": clause, "entry": entry}) for entry in entries}
 
-    return cached_fragment(_rounds_key(clause, rounds_page), render_rounds, timeout=ROUNDS_TIMEOUT)
+    sections = cached_fragments(keys, render_sections, timeout=ROUNDS_TIMEOUT)
+    pages = {
+        "previous": f"{base}?{PAGE_PARAMETER}={rounds_page.number - 1}",
+        "next": f"{base}?{PAGE_PARAMETER}={rounds_page.number + 1}",
+    }
+    context = {"sections": [mark_safe(sections[pk]) for pk in keys], "rounds_page": rounds_page, "pages": pages}  # noqa: S308  # nosec B308, B703
+    return render_to_string(ROUNDS, context)
 
 
 def _shared_page(request: HttpRequest, head: selectors.ClauseHead, page: int) -> HttpResponse:
