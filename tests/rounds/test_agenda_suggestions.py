@@ -49,7 +49,9 @@ def build_history() -> SimpleNamespace:
     items = {c.number: AgendaItemFactory(round=first, clause=c, order=c.number) for c in (s1, s2, s3)}
     question = MeetingNoteFactory(round=first, agenda_item=items[3], body=QUESTION, is_open_question=True)
     MeetingNoteFactory(round=first, agenda_item=items[1], body="Kernergebnis zu § 1", is_key_finding=True)
-    resolved = MeetingNoteFactory(round=first, agenda_item=items[2], body="Wer prüft die Charta?", is_open_question=True)
+    resolved = MeetingNoteFactory(
+        round=first, agenda_item=items[2], body="Wer prüft die Charta?", is_open_question=True
+    )
     second = RoundFactory(series=roles.series, number=2, status=Round.Status.HELD)
     AgendaItemFactory(round=second, clause=s2, carried_from=resolved)
     cancelled = RoundFactory(series=roles.series, number=4, status=Round.Status.CANCELLED)
@@ -342,7 +344,10 @@ def test_round_proposal_mail_lists_suggestions_and_links_to_the_draft(django_cap
     [message] = mail.outbox
     agenda_url = settings.SITE_URL + f"/orga/runden/{draft.pk}/tagesordnung/"
     body = message.body
-    assert "Offene Fragen zur Nachverfolgung:\n- § 3 Aktualisierungszyklen – aus Runde 2: „Wer pflegt das Register & die Daten?“" in body
+    assert (
+        "Offene Fragen zur Nachverfolgung:\n- § 3 Aktualisierungszyklen – aus Runde 2: „Wer pflegt das Register & die Daten?“"
+        in body
+    )
     assert "Noch nicht besprochene Klauseln:\n- § 7 Offene Daten\n" in body
     assert f"Vorschläge ankreuzen und die Tagesordnung festlegen: {agenda_url}" in body
     html = message.alternatives[0][0]

@@ -24,9 +24,9 @@ from participants.directory import organisation_merge
 from participants.models import Organisation
 from rounds.models import Comment, Invitation, Round
 from rounds.services import comments, rsvp
-from rounds.services.agenda import agenda_add_suggestions
 from rounds.services import invitations as invitation_services
 from rounds.services import rounds as round_services
+from rounds.services.agenda import agenda_add_suggestions
 from rounds.services.privacy import account_delete
 from strategy_exchange.fragments import rows_changed
 from tests.factories import (
