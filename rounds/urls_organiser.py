@@ -35,6 +35,7 @@ urlpatterns = [
     path(f"{round_}tagesordnung/", agenda.agenda, name="agenda"),
     path(f"{round_}tagesordnung/suche/", agenda.agenda_search, name="agenda_search"),
     path(f"{round_}tagesordnung/hinzufuegen/", agenda.agenda_add, name="agenda_add"),
+    path(f"{round_}tagesordnung/vorschlaege/", agenda.agenda_add_suggestions, name="agenda_add_suggestions"),
     path(f"{round_}tagesordnung/neue-klausel/", agenda.agenda_create_clause, name="agenda_create_clause"),
     path(f"{round_}tagesordnung/<int:item_pk>/verschieben/", agenda.agenda_move, name="agenda_move"),
     path(f"{round_}tagesordnung/<int:item_pk>/entfernen/", agenda.agenda_remove, name="agenda_remove"),

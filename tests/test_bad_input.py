@@ -28,7 +28,7 @@ ID_FIELDS = [
     "agenda_item", "note", "parent", "present", "organisations", "people", "user", "clause", "carried_from",
     "organisation", "carry_over", "version", "number", "page", "status", "kind", "role", "answer", "direction",
     "confidentiality", "update_cycle_months", "comment_days_before", "comment_days_after", "cadence_weekday",
-    "cadence_week", "cadence_months",
+    "cadence_week", "cadence_months", "vorschlag-questions", "vorschlag-clauses",
 ]  # fmt: skip
 TEXT_FIELDS = [
     "title", "body", "reason", "venue", "full_name", "email", "description", "quote", "q", "name", "place",

@@ -140,14 +140,6 @@ def agenda_items(*, round_: Round) -> list[AgendaItem]:
     return items
 
 
-def clause_suggestions(*, round_: Round, limit: int = 10) -> QuerySet[Clause]:
-    """Clauses the series has not covered yet in any (not cancelled) round."""
-    covered = AgendaItem.objects.filter(clause=OuterRef("pk"), round__series_id=round_.series_id).exclude(
-        round__status=S.CANCELLED
-    )
-    return Clause.objects.filter(~Exists(covered)).order_by("number")[:limit]
-
-
 def clause_search(*, round_: Round, query: str, limit: int = 20) -> QuerySet[Clause]:
     """Library clauses by number ("4", "§ 4") or title, not already on the agenda."""
     query = query.strip().lstrip("§").strip()

@@ -1,4 +1,8 @@
-"""The agenda of a round: clauses from the library, a new clause in place, order, removal."""
+"""The agenda of a round: clauses from the library, a new clause in place, suggestions of the series' history,
+order, removal."""
+
+import logging
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -11,6 +15,8 @@ from rounds.models import AgendaItem, MeetingNote, Round
 from rounds.services.rounds import round_completes_afterwards
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
+
+logger = logging.getLogger(__name__)
 
 EDITABLE = (Round.Status.DRAFT, Round.Status.SCHEDULED, Round.Status.INVITED)
 
@@ -51,6 +57,64 @@ def agenda_add_clause(*, round_: Round, clause: Clause, carried_from: MeetingNot
             gettext("§ %(number)s steht bereits auf der Tagesordnung.") % {"number": clause.number}, field="clause"
         ) from None
     return item
+
+
+@transaction.atomic
+def agenda_add_suggestions(
+    *,
+    round_: Round,
+    questions: Iterable[MeetingNote] = (),
+    clauses: Iterable[Clause] = (),
+    by: User,
+) -> list[AgendaItem]:
+    """Put the ticked suggestions at the end of the agenda: each open question's clause carrying the question
+    ("Wiedervorlage aus Runde N"), then each clause. What the agenda holds already stays as it is (a clause on
+    it without a question takes the question up), so submitting the same ticks twice adds nothing. All or
+    nothing. Returns the items added or newly carrying a question."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)  # two submits at once: one after the other
+    _check_editable(round_)
+    questions, clauses = list(questions), list(clauses)
+    for note in questions:
+        if note.round.series_id != round_.series_id or not note.is_open_question or note.agenda_item_id is None:
+            raise DomainError(gettext("Diese offene Frage gehört nicht zu dieser Reihe."), field="questions")
+    elsewhere = (
+        AgendaItem.objects.filter(carried_from__in=questions)
+        .exclude(round=round_)
+        .exclude(round__status=Round.Status.CANCELLED)
+        .values_list("round__number", flat=True)
+        .first()
+    )
+    if elsewhere is not None:
+        raise DomainError(
+            gettext("Eine der offenen Fragen wird bereits in Runde %(number)s aufgegriffen.") % {"number": elsewhere},
+            field="questions",
+        )
+    items = {item.clause_id: item for item in round_.agenda_items.all()}
+    changed = []
+    for note in questions:
+        clause = note.agenda_item.clause
+        item = items.get(clause.pk)
+        if item is None:
+            item = items[clause.pk] = agenda_add_clause(round_=round_, clause=clause, carried_from=note)
+        elif item.carried_from_id is None:
+            AgendaItem.objects.filter(pk=item.pk).update(carried_from=note)
+            rows_changed(AgendaItem, [item.pk])
+            item.carried_from = note
+        elif item.carried_from_id == note.pk:
+            continue
+        else:
+            raise DomainError(
+                gettext("Zu § %(number)s steht bereits eine offene Frage auf der Tagesordnung.")
+                % {"number": clause.number},
+                field="questions",
+            )
+        changed.append(item)
+    for clause in clauses:
+        if clause.pk not in items:
+            items[clause.pk] = agenda_add_clause(round_=round_, clause=clause)
+            changed.append(items[clause.pk])
+    logger.info("Round %s: %s suggestions put on the agenda by user %s", round_.pk, len(changed), by.pk)
+    return changed
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from participants.models import Strategy, User
 from rounds.models import Round, Series
+from rounds.selectors.agenda import agenda_suggestions
 from rounds.services.cadence import cadence_next_slot
 from rounds.services.invitation_mail import AUTOMATIC
 from strategy_exchange.mail import build_email
@@ -87,6 +88,7 @@ def round_proposal_render(message: OutboxMessage):
 
 
 def round_proposed_message(*, round_: Round, to: list[str]):
+    """The proposal with the draft's agenda suggestions as they stand when the mail is sent."""
     return build_email(
         template_prefix="emails/round_proposed",
         context={
@@ -95,6 +97,8 @@ def round_proposed_message(*, round_: Round, to: list[str]):
             "starts_at": timezone.localtime(round_.starts_at),
             "ends_at": timezone.localtime(round_.ends_at),
             "round_url": settings.SITE_URL + reverse("orga:round_detail", kwargs={"pk": round_.pk}),
+            "agenda_url": settings.SITE_URL + reverse("orga:agenda", kwargs={"pk": round_.pk}),
+            "suggestions": agenda_suggestions(round_=round_),
         },
         to=to,
         headers=AUTOMATIC,

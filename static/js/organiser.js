@@ -17,11 +17,14 @@
     }
   });
 
-  // A refused save of a note (conflict 409, invalid 422) still shows its answer next to the note at once.
+  // A refused save of a note (conflict 409, invalid 422) still shows its answer next to the note at once;
+  // so does a refused form inside an element marked data-swap-invalid (422).
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
     var target = event.detail.target;
-    if ((status === 409 || status === 422) && target && target.closest && target.closest("form.note")) {
+    var note = target && target.closest && target.closest("form.note");
+    var marked = target && target.closest && target.closest("[data-swap-invalid]");
+    if (((status === 409 || status === 422) && note) || (status === 422 && marked)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

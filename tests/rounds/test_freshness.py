@@ -26,13 +26,18 @@ from rounds.models import Comment, Invitation, Round
 from rounds.services import comments, rsvp
 from rounds.services import invitations as invitation_services
 from rounds.services import rounds as round_services
+from rounds.services.agenda import agenda_add_suggestions
 from rounds.services.privacy import account_delete
 from strategy_exchange.fragments import rows_changed
 from tests.factories import (
+    AgendaItemFactory,
+    ClauseFactory,
     InvitationFactory,
+    MeetingNoteFactory,
     MembershipFactory,
     OrganisationFactory,
     PositionFactory,
+    RoundFactory,
     StrategyFactory,
     SuggestionFactory,
     UserFactory,
@@ -270,6 +275,20 @@ def round_renumbered(w: World):
     return "Runde 97", None
 
 
+def agenda_suggestion_ticked(w: World):
+    clause = ClauseFactory(number=8, title="Offene Schnittstellen")
+    agenda_add_suggestions(round_=w.roles.round, clauses=[clause], by=w.roles.organiser)
+    return "Offene Schnittstellen", None
+
+
+def agenda_question_ticked(w: World):
+    earlier = RoundFactory(series=w.roles.series, status=Round.Status.HELD)
+    item = AgendaItemFactory(round=earlier, clause=ClauseFactory(number=9, title="Datenräume der Region"))
+    question = MeetingNoteFactory(round=earlier, agenda_item=item, body="Wer betreibt sie?", is_open_question=True)
+    agenda_add_suggestions(round_=w.roles.round, questions=[question], by=w.roles.organiser)
+    return "Datenräume der Region", None
+
+
 CASES: list[tuple[Callable, Callable]] = [
     (_discussion, comment_posted),
     (_discussion, comment_saved_as_admin),
@@ -287,6 +306,9 @@ CASES: list[tuple[Callable, Callable]] = [
     (_round_page, invitation_declined_with_update),
     (_round_page, attendance_recorded),
     (_round_page, round_renumbered),
+    (_round_page, agenda_suggestion_ticked),
+    (_round_page, agenda_question_ticked),
+    (_series_page, agenda_suggestion_ticked),
     (_clause_page, comment_posted),
     (_clause_page, comment_saved_as_admin),
     (_clause_page, comment_updated_with_hook),

@@ -37,7 +37,7 @@ def test_agenda_page_shows_earlier_rounds_suggestions_and_open_questions(client)
 
     assert "Bereits besprochen in: Runde 1" in html
     assert "Wer moderiert?" in html
-    assert [c.number for c in response.context["suggestions"]] == [9]
+    assert [c.number for c in response.context["suggestions_form"].suggestions.clauses] == [9]
     assert [c.number for c in response.context["results"]] == [9]
 
 

@@ -47,6 +47,7 @@ ENDPOINTS = [
     ("orga:agenda", "get", "round", r, None),
     ("orga:agenda_search", "get", "round", r, None),
     ("orga:agenda_add", "post", "round", r, lambda w: {"clause": w.spare_clause.pk}),
+    ("orga:agenda_add_suggestions", "post", "round", r, lambda w: {"vorschlag-clauses": [w.spare_clause.pk]}),
     ("orga:agenda_create_clause", "post", "round", r, lambda w: {"neu-number": 20, "neu-title": "Neu"}),
     ("orga:agenda_move", "post", "round", lambda w: {"pk": w.round.pk, "item_pk": w.item.pk}, lambda w: {"direction": "down"}),
     ("orga:agenda_remove", "post", "round", lambda w: {"pk": w.round.pk, "item_pk": w.item.pk}, lambda w: {}),

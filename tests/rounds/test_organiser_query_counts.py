@@ -62,6 +62,16 @@ def add_open_questions(w, n):
         MeetingNoteFactory(round=held, agenda_item=item, is_open_question=True)
 
 
+def add_agenda_suggestions(w, n):
+    """Open questions of an earlier held round and clauses the series has not discussed."""
+    Round.objects.filter(pk=w.round.pk).update(number=1000)
+    held = RoundFactory(series=w.series, status=Round.Status.HELD)
+    for _ in range(n):
+        item = AgendaItemFactory(round=held, clause=ClauseFactory())
+        MeetingNoteFactory(round=held, agenda_item=item, is_open_question=True)
+        ClauseFactory()
+
+
 def add_revisions(w, n):
     for _ in range(n):
         MeetingNoteRevisionFactory(note=w.note, author=w.organiser)
@@ -113,6 +123,7 @@ PAGES = {
     "round_reschedule": (lambda w: reverse("orga:round_reschedule", kwargs={"pk": w.round.pk}), add_invitations),
     "round_cancel": (lambda w: reverse("orga:round_cancel", kwargs={"pk": w.round.pk}), add_invitations),
     "agenda": (lambda w: reverse("orga:agenda", kwargs={"pk": w.round.pk}) + "?q=Daten", add_agenda),
+    "agenda_suggestions": (lambda w: reverse("orga:agenda", kwargs={"pk": w.round.pk}), add_agenda_suggestions),
     "agenda_clauses": (lambda w: reverse("orga:agenda", kwargs={"pk": w.round.pk}) + "?q=Daten", add_clauses),
     "agenda_search": (lambda w: reverse("orga:agenda_search", kwargs={"pk": w.round.pk}) + "?q=Daten", add_clauses),
     "invitations": (lambda w: reverse("orga:invitations", kwargs={"pk": w.round.pk}) + "?q=Person", add_invitations),
@@ -164,6 +175,16 @@ def test_organiser_page_query_count_same_for_1_and_50_rows(client, page):
     fifty = query_count(client, url)
 
     assert fifty == one
+
+
+def test_agenda_page_shows_fifty_suggestions_of_each_kind(client):
+    world = build_world()
+    client.force_login(world.organiser)
+    add_agenda_suggestions(world, 50)
+
+    html = client.get(reverse("orga:agenda", kwargs={"pk": world.round.pk})).content.decode()
+
+    assert (html.count('name="vorschlag-questions"'), html.count('name="vorschlag-clauses"')) == (50, 51)
 
 
 def test_organiser_pages_show_fifty_rows(client):

@@ -96,6 +96,10 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "orga/runden/<int:pk>/tagesordnung/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:agenda
     "orga/runden/<int:pk>/tagesordnung/suche/": (ROUND_ORGANISERS, SIGNED_IN_405),  # orga:agenda_search
     "orga/runden/<int:pk>/tagesordnung/hinzufuegen/": (SIGNED_IN_405, ROUND_ORGANISERS_INVALID),  # orga:agenda_add
+    "orga/runden/<int:pk>/tagesordnung/vorschlaege/": (
+        SIGNED_IN_405,
+        ROUND_ORGANISERS_INVALID,
+    ),  # orga:agenda_add_suggestions
     "orga/runden/<int:pk>/tagesordnung/neue-klausel/": (
         SIGNED_IN_405,
         ROUND_ORGANISERS_INVALID,
