@@ -322,3 +322,11 @@ def revision_in_force(revisions: list[ClauseRevision], moment: datetime.datetime
         else:
             break
     return chosen
+
+
+def revision_at(*, clause_id: int, moment: datetime.datetime) -> ClauseRevision | None:
+    """``revision_in_force`` for one clause, read from the database (two small queries at most)."""
+    revisions = ClauseRevision.objects.filter(clause_id=clause_id)
+    return (
+        revisions.filter(created_at__lte=moment).order_by("-revision").first() or revisions.order_by("revision").first()
+    )

@@ -3,7 +3,9 @@
 - A discussion thread (a page of it) is keyed on its **agenda item's** version.
 - The round page's agenda (items, comment counts, key findings) and participating organisations are
   keyed on the **round's** version.
-- The clause page's list of rounds is keyed on the versions of the agenda items and rounds it shows.
+- The clause page's list of rounds is keyed on the versions of the agenda items and rounds it shows; its
+  history of versions, which names the rounds that discussed each version, on the **clause's** version:
+  agenda items, rounds and series move on the versions of their clauses.
 
 Saving a versioned row moves its own version on (``strategy_exchange.fragments.Versioned``). The
 dependencies below move on the versions of the rows whose fragments show another row; they run for
@@ -33,8 +35,19 @@ def comments_changed(rows: QuerySet) -> None:
     _rounds(Q(pk__in=rows.values("agenda_item__round_id")))
 
 
+def _clauses(condition: Q) -> None:
+    bump(Clause.objects.filter(condition))
+
+
 def agenda_items_changed(rows: QuerySet) -> None:
+    """The round's agenda, and the clause page's list of the rounds that discussed each version."""
     _rounds(Q(pk__in=rows.values("round_id")))
+    _clauses(Q(pk__in=rows.values("clause_id")))
+
+
+def rounds_changed(rows: QuerySet) -> None:
+    """A round's number, date and status show in the history of the clauses it discussed."""
+    _clauses(Q(agenda_items__round__in=rows))
 
 
 def round_rows_changed(rows: QuerySet) -> None:
@@ -44,6 +57,7 @@ def round_rows_changed(rows: QuerySet) -> None:
 
 def series_changed(rows: QuerySet) -> None:
     _rounds(Q(series__in=rows))
+    _clauses(Q(agenda_items__round__series__in=rows))
 
 
 def clauses_changed(rows: QuerySet) -> None:
@@ -64,11 +78,13 @@ def people_changed(rows: QuerySet) -> None:
 
 
 PERSON_FIELDS = ("full_name", "email")
+ROUND_FIELDS = ("number", "starts_at", "status", "series")
 
 
 def connect() -> None:
     depends_on(Comment, comments_changed)
     depends_on(AgendaItem, agenda_items_changed)
+    depends_on(Round, rounds_changed, fields=ROUND_FIELDS)
     for model in (Invitation, MeetingNote, FollowUpReport):
         depends_on(model, round_rows_changed)
     depends_on(Series, series_changed)

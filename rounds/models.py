@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clauses.models import Clause
+from clauses.models import Clause, ClauseRevision
 from participants.markup import render_markdown
 from participants.models import Organisation
 from strategy_exchange.fragments import Versioned
@@ -180,6 +180,16 @@ class AgendaItem(Versioned):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("Runde"))
     clause = models.ForeignKey(Clause, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("Klausel"))
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # The version of the clause the round discussed, fixed once the round has taken place (the one in force
+    # when it began); empty before that, while the round will discuss whatever the clause says then.
+    clause_revision = models.ForeignKey(
+        ClauseRevision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+        verbose_name=_("besprochene Fassung"),
+    )
     carried_from = models.ForeignKey(
         "MeetingNote",
         null=True,

@@ -11,6 +11,7 @@ from clauses.models import Clause, Position
 from participants.models import Membership, Organisation, User
 from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
 from rounds.permissions import managed_series
+from rounds.selectors.clause_versions import discussed_revisions
 from rounds.selectors.delivery import rounds_delivery_status
 from rounds.selectors.participation import participating_organisations
 
@@ -119,7 +120,8 @@ def round_detail(*, round_: Round) -> Round:
 
 
 def agenda_items(*, round_: Round) -> list[AgendaItem]:
-    """The agenda in order; each item knows the earlier rounds of the series that discussed its clause."""
+    """The agenda in order; each item knows the earlier rounds of the series that discussed its clause and
+    the version of the clause this round discusses (``discussed_revisions``)."""
     items = list(
         round_.agenda_items.select_related("clause", "carried_from__round")
         .annotate(comment_count=Count("comments", distinct=True))
@@ -135,6 +137,7 @@ def agenda_items(*, round_: Round) -> list[AgendaItem]:
     by_clause: dict[int, list[Round]] = {}
     for item in earlier:
         by_clause.setdefault(item.clause_id, []).append(item.round)
+    discussed_revisions(items=items, round_=round_)
     for item in items:
         item.earlier_rounds = by_clause.get(item.clause_id, [])
     return items

@@ -11,10 +11,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from clauses.models import Clause, ClauseRevision
-from clauses.selectors import revision_in_force
 from participants.models import Membership, User
 from rounds import permissions
 from rounds.models import AgendaItem, FollowUpReport, Invitation, MeetingNote, Round, Series
+from rounds.selectors.clause_versions import discussed_revisions
 from rounds.selectors.discussion import CommentView, latest_by_item
 from rounds.selectors.participation import Participant, round_participating_organisations
 
@@ -34,14 +34,17 @@ def my_invitations(*, user: User) -> tuple[list[Invitation], list[Invitation]]:
 
 
 def round_agenda(*, round_: Round) -> tuple[list[AgendaItem], list[MeetingNote]]:
-    """Agenda items with their clause, the number of (not deleted) comments and, once the report is
-    published, their key findings (``item.key_findings``); plus the general key findings."""
+    """Agenda items with their clause, the number of (not deleted) comments, the version of the clause the
+    round discusses (``item.discussed``, see :func:`discussed_revisions`) and how many versions the clause
+    has (``item.revision_count``) and, once the report is published, their key findings
+    (``item.key_findings``); plus the general key findings."""
     items = list(
         round_.agenda_items.select_related("clause")
         .annotate(comment_count=Count("comments", filter=Q(comments__deleted_at__isnull=True)))
         .order_by("order", "clause__number")
     )
     findings = round_key_findings(round_=round_)
+    discussed_revisions(items=items, round_=round_)
     for item in items:
         item.key_findings = findings.get(item.pk, [])
     return items, findings.get(None, [])
@@ -159,7 +162,7 @@ def clause_history(*, rounds_page: ClauseRoundsPage, user: User) -> list[ClauseR
         ).order_by("created_at", "id")
         for note in notes.distinct():
             findings[note.agenda_item_id].append(note)
-    revisions = list(ClauseRevision.objects.filter(clause_id=items[0].clause_id).order_by("revision")) if items else []
+    discussed_revisions(items=items)
     return [
         ClauseRound(
             item=item,
@@ -169,7 +172,7 @@ def clause_history(*, rounds_page: ClauseRoundsPage, user: User) -> list[ClauseR
             mode=visibility[item.round_id],
             may_read=visibility[item.round_id] is not None,
             may_open=visibility[item.round_id] == "full",
-            revision=revision_in_force(revisions, item.round.starts_at),
+            revision=item.discussed,
         )
         for item in items
     ]

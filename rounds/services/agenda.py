@@ -12,7 +12,7 @@ from clauses.models import Clause
 from clauses.services import clause_create
 from participants.models import User
 from rounds.models import AgendaItem, MeetingNote, Round
-from rounds.services.rounds import round_completes_afterwards
+from rounds.services.rounds import agenda_revisions_fix, round_completes_afterwards
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
 
@@ -56,6 +56,8 @@ def agenda_add_clause(*, round_: Round, clause: Clause, carried_from: MeetingNot
         raise DomainError(
             gettext("§ %(number)s steht bereits auf der Tagesordnung.") % {"number": clause.number}, field="clause"
         ) from None
+    if agenda_revisions_fix(round_=round_):  # a round recorded afterwards: the version it discussed
+        item.refresh_from_db()
     return item
 
 

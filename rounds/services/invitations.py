@@ -93,15 +93,10 @@ def invitations_create_for_people(
 def invitation_create_for_email(
     *, round_: Round, email: str, full_name: str = "", organisation: Organisation | None, invited_by: User | None
 ) -> Invitation:
-    """Invite someone by email address. Without an account, a pending account invitation is created."""
+    """Invite someone by email address. Without an account, a pending account invitation is created; its link
+    comes with the invitation. To a round recorded afterwards the person is recorded as present and nothing
+    is mailed: their link goes out once they are added as a representative of their organisation."""
     _check_open(round_)
-    if round_completes_afterwards(round_=round_):
-        raise DomainError(
-            gettext(
-                "In einer nachträglich erfassten Runde werden nur Personen mit Konto und Organisationen eingetragen."
-            ),
-            field="email",
-        )
     user, _ = person_get_or_invite(email=email, full_name=full_name, organisation=organisation, invited_by=invited_by)
     if Invitation.objects.filter(round=round_, user=user).exists():
         raise DomainError(

@@ -67,6 +67,8 @@ def representative_add(
         user.save(update_fields=["full_name"])
     pending = getattr(user, "account_invitation", None)
     if pending is not None and pending.accepted_at is None and pending.organisation_id == organisation.pk:
+        if account_invitation_notify(invitation=pending):  # never mailed, e.g. recorded for a past round
+            return user, True
         raise DomainError(
             gettext("%(person)s ist bereits eingeladen und hat das Konto noch nicht eingerichtet.") % {"person": user},
             field="email",

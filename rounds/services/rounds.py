@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from clauses.selectors import revision_at
 from rounds.models import AgendaItem, MeetingNote, Round, Series
 from rounds.services import delivery
 from rounds.services.cadence import cadence_next_date, cadence_next_slot
@@ -29,6 +30,24 @@ from strategy_exchange.fragments import rows_changed
 
 S = Round.Status
 BEFORE_MEETING = (S.DRAFT, S.SCHEDULED, S.INVITED)
+TOOK_PLACE = (S.HELD, S.PUBLISHED)
+
+
+def agenda_revisions_fix(*, round_: Round) -> int:
+    """Record for each agenda item of a round that took place the version of its clause it discussed: the
+    one in force when the round began (for a round recorded afterwards and older than every version of the
+    clause, its first). Items that have one keep it. Returns how many items were fixed."""
+    if round_.status not in TOOK_PLACE:
+        return 0
+    fixed = []
+    for item in round_.agenda_items.filter(clause_revision__isnull=True):
+        revision = revision_at(clause_id=item.clause_id, moment=round_.starts_at)
+        if revision is not None:
+            AgendaItem.objects.filter(pk=item.pk, clause_revision__isnull=True).update(clause_revision=revision)
+            fixed.append(item.pk)
+    if fixed:
+        rows_changed(AgendaItem, fixed)
+    return len(fixed)
 
 
 def _check_future(starts_at: datetime.datetime, *, field: str) -> None:
@@ -303,6 +322,7 @@ def round_mark_held(*, round_: Round) -> Round:
         raise DomainError(gettext("Der Status der Runde hat sich inzwischen geändert. Bitte laden Sie die Seite neu."))
     rows_changed(Round, [round_.pk])
     round_.status = S.HELD
+    agenda_revisions_fix(round_=round_)
     return round_
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from rounds.models import FollowUpReport, Invitation, Round
 from rounds.services import agenda, invitations, notes, reminders, reports
 from rounds.services import rounds as round_services
+from rounds.services.organisations import representative_add
 from strategy_exchange.errors import DomainError
 from tests.factories import (
     ClauseFactory,
@@ -110,15 +111,54 @@ def test_attendance_of_a_past_round_can_be_corrected(series, organiser):
     assert Invitation.objects.get(pk=invitation.pk).attended_at is None
 
 
-def test_past_round_refuses_people_by_email_address(series, organiser):
+def test_past_round_records_someone_without_an_account_and_mails_nobody(
+    series, organiser, django_capture_on_commit_callbacks
+):
+    hafencity = OrganisationFactory(name="HafenCity Hamburg GmbH")
     round_ = _record(series)
 
-    with pytest.raises(DomainError) as error:
-        invitations.invitation_create_for_email(
-            round_=round_, email="neu@example.org", organisation=None, invited_by=organiser
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitations.invitation_create_for_email(
+            round_=round_,
+            email="Neu@HafenCity.example",
+            full_name="Hanna Hafen",
+            organisation=hafencity,
+            invited_by=organiser,
         )
 
-    assert error.value.field == "email"
+    assert (invitation.user.email, invitation.organisation, invitation.attended_at) == (
+        "neu@hafencity.example",
+        hafencity,
+        KICK_OFF,
+    )
+    assert invitation.user.has_usable_password() is False
+    assert mail.outbox == []
+
+
+def test_person_recorded_for_a_past_round_gets_the_sign_up_link_once_added_as_representative(
+    series, organiser, django_capture_on_commit_callbacks
+):
+    hafencity = OrganisationFactory(name="HafenCity Hamburg GmbH")
+    round_ = _record(series)
+    invitations.invitation_create_for_email(
+        round_=round_,
+        email="neu@hafencity.example",
+        full_name="Hanna Hafen",
+        organisation=hafencity,
+        invited_by=organiser,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person, created = representative_add(
+            organisation=hafencity, email="neu@hafencity.example", role="representative", invited_by=organiser
+        )
+    with pytest.raises(DomainError):  # the link went out: a second try says the account is not set up yet
+        representative_add(
+            organisation=hafencity, email="neu@hafencity.example", role="representative", invited_by=organiser
+        )
+
+    assert (person.full_name, created) == ("Hanna Hafen", True)
+    assert [m.to for m in mail.outbox] == [["neu@hafencity.example"]]
 
 
 def test_past_round_report_is_built_from_the_notes(series, organiser, django_capture_on_commit_callbacks):
@@ -240,7 +280,7 @@ def test_invitations_page_of_a_past_round_records_organisations_as_present(
 
     assert list(round_.invitations.values_list("user", "attended_at")) == [(person.pk, KICK_OFF)]
     assert "Diese Runde ist nachträglich erfasst." in page
-    assert reverse("orga:invite_email", kwargs={"pk": round_.pk}) not in page
+    assert "Teilnehmende ohne Konto eintragen" in page and "Per E-Mail einladen" not in page
     assert mail.outbox == []
 
 

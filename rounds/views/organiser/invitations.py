@@ -136,7 +136,8 @@ def invite_email(request: HttpRequest, pk: int) -> HttpResponse:
             form_error(form, error)
         else:
             _created_message(request, round_, 1)
-            if not invitation.user.has_usable_password():
+            mailed = not round_services.round_completes_afterwards(round_=round_)  # nobody hears of a past round
+            if mailed and not invitation.user.has_usable_password():
                 messages.info(
                     request,
                     _("%(email)s hat noch kein Konto und erhält mit der Einladung einen Link zur Registrierung.")

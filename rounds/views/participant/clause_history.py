@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from clauses import selectors as clause_selectors
 from rounds import permissions
 from rounds.context_processors import nav_of
+from rounds.selectors import clause_versions
 from rounds.selectors import participant as selectors
 from strategy_exchange import pages as pages_
 from strategy_exchange.fragments import cached_fragment, cached_fragments, fragment_key
@@ -67,7 +67,11 @@ def _shared_page(request: HttpRequest, head: selectors.ClauseHead, page: int) ->
     def render() -> pages_.Pieces:
         clause = selectors.clause_get(number=request.resolver_match.kwargs["number"])
         rounds_page = selectors.clause_rounds_page(clause=clause, user=request.user, page=page)
-        context = {"clause": clause, "nav": nav_state, "revisions": clause_selectors.clause_revisions(clause=clause)}
+        context = {
+            "clause": clause,
+            "nav": nav_state,
+            "revisions": clause_versions.clause_version_history(clause=clause),
+        }
         content = [pages_.part(PAGE, "main", context), _rounds_html(request, clause, rounds_page)]
         return pages_.encoded(pages_.frame(title=pages_.part(PAGE, "title", context), nav=nav_state, content=content))
 
@@ -92,6 +96,6 @@ def clause_history(request: HttpRequest, number: int) -> HttpResponse:
     context = {
         "clause": clause,
         "rounds_html": rounds_html,
-        "revisions": clause_selectors.clause_revisions(clause=clause),
+        "revisions": clause_versions.clause_version_history(clause=clause),
     }
     return render(request, PAGE, context)
