@@ -56,6 +56,7 @@ def add_notes(w, n):
 
 
 def add_open_questions(w, n):
+    Round.objects.filter(pk=w.round.pk).update(number=10**6)  # after every round the factory numbers
     held = RoundFactory(series=w.series, status=Round.Status.HELD)
     for _ in range(n):
         item = AgendaItemFactory(round=held, clause=ClauseFactory())
@@ -64,7 +65,7 @@ def add_open_questions(w, n):
 
 def add_agenda_suggestions(w, n):
     """Open questions of an earlier held round and clauses the series has not discussed."""
-    Round.objects.filter(pk=w.round.pk).update(number=1000)
+    Round.objects.filter(pk=w.round.pk).update(number=10**6)  # after every round the factory numbers
     held = RoundFactory(series=w.series, status=Round.Status.HELD)
     for _ in range(n):
         item = AgendaItemFactory(round=held, clause=ClauseFactory())
