@@ -153,8 +153,9 @@ def invitation_messages_prepare(messages: list[OutboxMessage]) -> Batch:
 
     def done(sent: list[OutboxMessage]) -> None:
         ids = [message.object_id for message in sent if message.kind != OUTBOX_KINDS[KIND_WITHDRAWN]]
-        if ids:
-            _queue(_outdated(Invitation.objects.filter(pk__in=ids)))
+        outdated = list(_outdated(Invitation.objects.filter(pk__in=ids)).values_list("pk", flat=True)) if ids else []
+        if outdated:  # locked and checked again by _queue
+            _queue(_outdated(Invitation.objects.filter(pk__in=outdated)))
 
     return Batch(render=render, stored=stored, done=done)
 
