@@ -105,7 +105,9 @@ def rounds_delivery_status(round_ids: list[int], *, now: datetime.datetime | Non
         ):
             statuses[round_id]._error(error, at)
         for scope, error, at in (
-            others.filter(scope__in=[f"round:{pk}" for pk in troubled], state__in=[State.QUEUED, State.SENDING, State.FAILED])
+            others.filter(
+                scope__in=[f"round:{pk}" for pk in troubled], state__in=[State.QUEUED, State.SENDING, State.FAILED]
+            )
             .exclude(last_error="")
             .order_by("scope", "-next_attempt_at")
             .values_list("scope", "last_error", "next_attempt_at")

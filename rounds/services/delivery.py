@@ -63,8 +63,12 @@ def _queue(invitations: QuerySet[Invitation]) -> int:
             ]
         )
         for (invitation, _kind), message in zip(wanted, messages, strict=True):
-            invitation.delivery, invitation.message = Invitation.Delivery.QUEUED, message
-        Invitation.objects.bulk_update([invitation for invitation, _kind in wanted], ["delivery", "message"])
+            invitation.message = message
+        Invitation.objects.filter(pk__in=[invitation.pk for invitation, _kind in wanted]).update(
+            delivery=Invitation.Delivery.QUEUED
+        )
+        # Small batches: each is one UPDATE with a CASE of its rows, which costs rows × rows.
+        Invitation.objects.bulk_update([invitation for invitation, _kind in wanted], ["message"], batch_size=100)
     return len(wanted)
 
 
@@ -116,9 +120,9 @@ def _outdated(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
 def invitation_messages_prepare(messages: list[OutboxMessage]) -> Batch:
     """The outbox's batch of invitation messages: their invitations in one query, each round's part rendered once,
     each outcome mirrored onto the invitation, and what changed while they were on their way queued after them."""
-    invitations = Invitation.objects.select_related("round__series", "user__account_invitation", "organisation").in_bulk(
-        [message.object_id for message in messages]
-    )
+    invitations = Invitation.objects.select_related(
+        "round__series", "user__account_invitation", "organisation"
+    ).in_bulk([message.object_id for message in messages])
     round_contexts: dict[int, dict] = {}
     sequences: dict[int, int] = {}
 

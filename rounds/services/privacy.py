@@ -99,9 +99,9 @@ def account_delete(*, user: User) -> None:
     Comment.objects.filter(author=user, organisation__isnull=True).update(organisation=_only_organisation(user))
     # The errors of the messages of their invitations may quote their address.
     theirs = Invitation.objects.filter(Q(user=user) | Q(withdrawn_email__iexact=user.email))
-    OutboxMessage.objects.filter(kind__in=INVITATION_KINDS, object_id__in=list(theirs.values_list("pk", flat=True))).update(
-        last_error=""
-    )
+    OutboxMessage.objects.filter(
+        kind__in=INVITATION_KINDS, object_id__in=list(theirs.values_list("pk", flat=True))
+    ).update(last_error="")
     # A withdrawn invitation keeps only the address its cancellation goes to; with the person, that goes too.
     Invitation.objects.filter(withdrawn_email__iexact=user.email).delete()
     CalendarReply.objects.filter(sender__iexact=user.email).delete()

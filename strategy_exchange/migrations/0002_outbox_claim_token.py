@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('strategy_exchange', '0001_outbox_and_worker_heartbeat'),
+        ("strategy_exchange", "0001_outbox_and_worker_heartbeat"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='claim_token',
-            field=models.CharField(blank=True, default='', editable=False, max_length=32, verbose_name='Übernahme'),
+            model_name="outboxmessage",
+            name="claim_token",
+            field=models.CharField(blank=True, default="", editable=False, max_length=32, verbose_name="Übernahme"),
         ),
     ]

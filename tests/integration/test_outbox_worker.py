@@ -205,9 +205,11 @@ def assert_every_kind_once(handler, expected: Counter) -> None:
         n for (_address, kind), n in expected.items() if kind in calendar_kinds
     )
     assert not Invitation.objects.filter(delivery=Invitation.Delivery.QUEUED).exists()
-    assert not Invitation.objects.filter(delivery=Invitation.Delivery.SENT, message__isnull=False).exclude(
-        message__state=State.SENT
-    ).exists()
+    assert (
+        not Invitation.objects.filter(delivery=Invitation.Delivery.SENT, message__isnull=False)
+        .exclude(message__state=State.SENT)
+        .exists()
+    )
 
 
 def test_every_kind_of_message_goes_out_once_through_smtp_failures(broker_url, start_worker, smtp_server):

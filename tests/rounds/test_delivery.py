@@ -426,7 +426,8 @@ def test_round_moved_while_its_invitations_are_on_their_way_sends_the_update_rig
 
     def move() -> None:
         Round.objects.filter(pk=round_.pk).update(
-            starts_at=round_.starts_at + datetime.timedelta(hours=1), ends_at=round_.ends_at + datetime.timedelta(hours=1)
+            starts_at=round_.starts_at + datetime.timedelta(hours=1),
+            ends_at=round_.ends_at + datetime.timedelta(hours=1),
         )
         round_calendar_changed(round_=Round.objects.get(pk=round_.pk))  # finds nothing sent yet
 
@@ -532,7 +533,12 @@ def test_invitations_enqueue_stores_one_due_message_per_invitation_with_it(round
     invitation.refresh_from_db()
     message = invitation.message
     assert invitation.delivery == Invitation.Delivery.QUEUED
-    assert (message.kind, message.object_id, message.state, message.attempts) == ("invitation", invitation.pk, "queued", 0)
+    assert (message.kind, message.object_id, message.state, message.attempts) == (
+        "invitation",
+        invitation.pk,
+        "queued",
+        0,
+    )
     assert (message.created_at, message.next_attempt_at) == (NOW, NOW)
     assert timezone.is_aware(message.next_attempt_at)
 
