@@ -116,7 +116,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation", "round__series"]
     autocomplete_fields = ["round", "user", "organisation", "invited_by"]
     raw_id_fields = ["stand_in_for"]
-    readonly_fields = ["token", "queued_at", "sent_at", "responded_at", "delivery_attempts"]
+    readonly_fields = ["token", "message", "sent_at", "responded_at"]
 
 
 @admin.register(ReminderDelivery)

@@ -217,9 +217,11 @@ class Invitation(models.Model):
         DECLINED = "declined", pgettext_lazy("invitation response", "abgesagt")
 
     class Delivery(models.TextChoices):
+        """Where the invitee's latest message stands; its outbox row (``message``) has the attempts and errors.
+        Written in the same transaction as that row's state (``rounds.services.delivery``)."""
+
         PENDING = "pending", _("nicht versandt")
-        QUEUED = "queued", _("in Warteschlange")
-        SENDING = "sending", _("wird versandt")
+        QUEUED = "queued", _("in Warteschlange")  # queued or being sent: on its way
         SENT = "sent", _("versandt")
         FAILED = "failed", _("Zustellung fehlgeschlagen")
 
@@ -240,8 +242,15 @@ class Invitation(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     rsvp = models.CharField(_("Rückmeldung"), max_length=10, choices=Rsvp.choices, default=Rsvp.OPEN)
     delivery = models.CharField(_("Zustellung"), max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
-    delivery_error = models.TextField(_("Zustellungsfehler"), blank=True)
-    delivery_attempts = models.PositiveSmallIntegerField(_("Zustellversuche"), default=0)
+    # The invitee's latest message (invitation, calendar update or cancellation) in the outbox.
+    message = models.ForeignKey(
+        "strategy_exchange.OutboxMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("letzte Nachricht"),
+    )
     sent_sequence = models.IntegerField(_("versandte Kalender-Version"), null=True, blank=True)
     stand_in_for = models.ForeignKey(
         "self",
@@ -255,9 +264,6 @@ class Invitation(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("eingeladen von")
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-    queued_at = models.DateTimeField(_("eingereiht am"), null=True, blank=True)
-    # When the message now on its way was first queued (kept through claims, retries and sweeps).
-    waiting_since = models.DateTimeField(_("wartet seit"), null=True, blank=True)
     sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
     responded_at = models.DateTimeField(_("geantwortet am"), null=True, blank=True)
     attended_at = models.DateTimeField(_("teilgenommen"), null=True, blank=True)
@@ -271,7 +277,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("Einladungen")
         ordering = ["round", "organisation__name", "user__full_name"]
         constraints = [models.UniqueConstraint(fields=["round", "user"], name="invitation_once_per_person_round")]
-        indexes = [models.Index(fields=["delivery", "queued_at"])]
+        indexes = [models.Index(fields=["delivery", "sent_sequence"])]
 
     def __str__(self) -> str:
         return f"{self.person_label} → {self.round}"

@@ -26,6 +26,8 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     next_attempt_at = models.DateTimeField(_("nächster Versuch"))
     claimed_at = models.DateTimeField(_("übernommen am"), null=True, blank=True)
+    # Set by the claim that moved the row to "sending": only that claim stores the attempt's outcome.
+    claim_token = models.CharField(_("Übernahme"), max_length=32, blank=True, default="", editable=False)
     last_error = models.TextField(_("letzter Fehler"), blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)

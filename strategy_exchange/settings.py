@@ -279,7 +279,7 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Delivery of every outgoing message (strategy_exchange.outbox, and invitations in rounds.services.delivery):
+# Delivery of every outgoing message (strategy_exchange.outbox; what invitations send: rounds.services.delivery):
 # attempts per message, exponential backoff, and when the sweep takes over.
 DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_RETRY_BASE_SECONDS = env_int("DELIVERY_RETRY_BASE_SECONDS", 30)

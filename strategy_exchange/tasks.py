@@ -19,6 +19,16 @@ def send_outbox_message(self, message_id: int) -> str:
     return attempt.state
 
 
+@shared_task(bind=True, acks_late=True)
+def send_outbox_messages(self, message_ids: list[int]) -> int:
+    """Send a batch of stored messages (of one scope) over one mail server connection; returns how many went out.
+    The messages queued again after a temporary failure are published after their backoff."""
+    outcome = outbox.outbox_deliver_many(message_ids=message_ids)
+    if outcome.retries and not self.request.is_eager:
+        outbox.outbox_publish_retries(outcome.retries)
+    return outcome.sent
+
+
 @worker_ready.connect
 def start_heartbeat(sender=None, **kwargs) -> None:
     """The worker's main process writes its heartbeat row while it runs (a killed worker stops writing)."""
@@ -30,4 +40,4 @@ def stop_heartbeat(**kwargs) -> None:
     heartbeat.heartbeat_stop()
 
 
-__all__ = ["send_outbox_message"]
+__all__ = ["send_outbox_message", "send_outbox_messages"]

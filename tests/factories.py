@@ -19,6 +19,7 @@ from rounds.models import (
     Round,
     Series,
 )
+from strategy_exchange.models import OutboxMessage
 
 PASSWORD = "austausch"
 
@@ -158,6 +159,39 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     round = factory.SubFactory(RoundFactory)
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+def invitation_with_message(
+    invitation: Invitation,
+    *,
+    state: str = OutboxMessage.State.QUEUED,
+    last_error: str = "",
+    attempts: int = 1,
+    created_at=None,
+    kind: str = "invitation",
+) -> OutboxMessage:
+    """Give ``invitation`` a message of ``kind`` in the outbox in ``state`` (and the invitation the matching
+    delivery status), as the delivery service and the outbox would have left them."""
+    message = OutboxMessage.objects.create(
+        kind=kind,
+        key=f"{kind}:{invitation.pk}:{OutboxMessage.objects.count()}",
+        object_id=invitation.pk,
+        scope=f"round:{invitation.round_id}",
+        state=state,
+        attempts=attempts,
+        next_attempt_at=timezone.now(),
+        last_error=last_error,
+    )
+    if created_at is not None:
+        OutboxMessage.objects.filter(pk=message.pk).update(created_at=created_at)
+    delivery = {
+        OutboxMessage.State.SENT: Invitation.Delivery.SENT,
+        OutboxMessage.State.FAILED: Invitation.Delivery.FAILED,
+        OutboxMessage.State.DROPPED: Invitation.Delivery.PENDING,
+    }.get(state, Invitation.Delivery.QUEUED)
+    Invitation.objects.filter(pk=invitation.pk).update(message=message, delivery=delivery)
+    invitation.refresh_from_db()
+    return message
 
 
 class CalendarReplyFactory(factory.django.DjangoModelFactory):

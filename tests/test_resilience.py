@@ -28,13 +28,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rounds.models import Comment, FollowUpReport, Invitation, ReportDelivery, Round
-from rounds.services.delivery import deliveries_sweep, invitations_enqueue
+from rounds.services.delivery import invitations_enqueue
 from rounds.services.reports import report_publish
-from rounds.tasks.delivery import send_invitations
 from strategy_exchange.celery import app as celery_app
 from strategy_exchange.celery import enqueue
 from strategy_exchange.models import OutboxMessage
 from strategy_exchange.outbox import outbox_sweep
+from strategy_exchange.tasks import send_outbox_messages
 from tests.conftest import require
 from tests.factories import (
     PASSWORD,
@@ -279,16 +279,16 @@ def test_healthz_answers_503_when_the_database_is_down(client):
 
 
 def test_enqueue_reaches_the_broker_and_gives_up_fast_when_it_is_down(broker_redis, caplog):
-    assert enqueue(send_invitations, [1]) is True
+    assert enqueue(send_outbox_messages, [1]) is True
     assert broker_redis.client(0).llen("celery") == 1
 
     broker_redis.stop()
     started = time.monotonic()
-    handed_over = enqueue(send_invitations, [2])
+    handed_over = enqueue(send_outbox_messages, [2])
 
     assert handed_over is False
     assert time.monotonic() - started < 3
-    assert "Broker unavailable, rounds.tasks.delivery.send_invitations([2],) not queued" in caplog.text
+    assert "Broker unavailable, strategy_exchange.tasks.send_outbox_messages([2],) not queued" in caplog.text
 
 
 def test_healthz_reports_the_broker_down_and_stays_200(client, broker_redis):
@@ -343,12 +343,13 @@ def test_invitations_left_queued_by_a_broker_outage_are_sent_by_the_sweep(
 
     broker_redis.start()
     later = timezone.now() + datetime.timedelta(seconds=settings.DELIVERY_STUCK_QUEUED_SECONDS + 60)
-    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
-        swept = deliveries_sweep()
-    ran = run_published(broker_redis)
+    with time_machine.travel(later, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            swept = outbox_sweep()
+        ran = run_published(broker_redis)  # as a worker would, then: the sweep made them due
 
     roles.invitation.refresh_from_db()
-    assert (swept["requeued"], ran) == (1, 1)
+    assert (swept["outbox_requeued"], ran) == (1, 1)
     assert roles.invitation.delivery == Invitation.Delivery.SENT
     assert [message.to for message in mail.outbox] == [[roles.invited.email]]
 
@@ -363,7 +364,7 @@ def test_invitations_left_queued_are_sent_by_the_sweep_in_process(
 
     later = timezone.now() + datetime.timedelta(seconds=settings.DELIVERY_STUCK_QUEUED_SECONDS + 60)
     with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
-        deliveries_sweep()
+        outbox_sweep()
 
     roles.invitation.refresh_from_db()
     assert roles.invitation.delivery == Invitation.Delivery.SENT

@@ -170,8 +170,8 @@ def _invitations(top: Top, *, rng: random.Random, ground: Ground) -> None:
             rows.append(_invitation(planned, rng=rng, person=person, organisation=organisation, lead=lead))
     first = reserve_ids(model=Invitation, count=len(rows))
     rows = [(first + i, *row) for i, row in enumerate(rows)]
-    fields = ["id", "round", "user", "organisation", "token", "rsvp", "delivery", "delivery_error"]
-    fields += ["delivery_attempts", "sent_sequence", "invited_by", "created_at", "queued_at", "sent_at"]
+    fields = ["id", "round", "user", "organisation", "token", "rsvp", "delivery"]
+    fields += ["sent_sequence", "invited_by", "created_at", "sent_at"]
     fields += ["responded_at", "attended_at", "withdrawn_email"]
     top.counts["invitations"] = write_rows(model=Invitation, fields=fields, rows=rows)
 
@@ -179,9 +179,9 @@ def _invitations(top: Top, *, rng: random.Random, ground: Ground) -> None:
 def _invitation(planned: PlannedRound, *, rng: random.Random, person: int, organisation: int, lead: bool) -> tuple:
     created = planned.starts_at - datetime.timedelta(days=28)
     if planned.status == Round.Status.SCHEDULED:
-        rsvp, delivery, sent_at, attempts, sequence = "open", "pending", None, 0, None
+        rsvp, delivery, sent_at, sequence = "open", "pending", None, None
     else:
-        delivery, sent_at, attempts, sequence = "sent", created + datetime.timedelta(days=7), 1, 0
+        delivery, sent_at, sequence = "sent", created + datetime.timedelta(days=7), 0
         weights = [40, 10, 50] if planned.status == Round.Status.INVITED else [70, 15, 15]
         rsvp = "accepted" if lead else rng.choices(["accepted", "declined", "open"], weights)[0]
     responded = sent_at + datetime.timedelta(days=rng.randint(1, 10)) if rsvp != "open" and sent_at else None
@@ -190,5 +190,5 @@ def _invitation(planned: PlannedRound, *, rng: random.Random, person: int, organ
         planned.accepted.append((person, organisation))
     planned.invitees.append((person, organisation))
     token = secrets.token_urlsafe(32)
-    return (planned.pk, person, organisation, token, rsvp, delivery, "", attempts, sequence, planned.organiser,
-            created, sent_at, sent_at, responded, attended, "")  # fmt: skip
+    return (planned.pk, person, organisation, token, rsvp, delivery, sequence, planned.organiser,
+            created, sent_at, responded, attended, "")  # fmt: skip

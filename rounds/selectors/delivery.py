@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rounds.models import Invitation, Round
+from rounds.services.delivery import INVITATION_KINDS
 from strategy_exchange.heartbeat import heartbeat_latest, worker_alive
 from strategy_exchange.models import OutboxMessage
 
 
 def round_delivery_progress(round_: Round) -> dict[str, int]:
-    """Invitations of the round per delivery state (``pending``, ``queued``, ``sending``, ``sent``, ``failed``),
+    """Invitations of the round per delivery state (``pending``, ``queued``, ``sent``, ``failed``),
     plus ``total``, ``done`` (sent or failed) and ``percent`` done, in one query."""
     counts = dict.fromkeys(Invitation.Delivery.values, 0)
     for row in round_.invitations.order_by().values("delivery").annotate(n=Count("pk")):
@@ -65,7 +66,10 @@ class DeliveryStatus:
 
 
 def rounds_delivery_status(round_ids: list[int], *, now: datetime.datetime | None = None) -> dict[int, DeliveryStatus]:
-    """The delivery status of each round, in four queries however many rounds and messages there are."""
+    """The delivery status of each round, in four queries however many rounds and messages there are.
+
+    Invitations count once each, by where their latest message stands (an earlier failed message that was sent
+    again does not count); every other message of the round counts by its outbox row."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=settings.DELIVERY_WAITING_WARNING_SECONDS)
     statuses = {pk: DeliveryStatus() for pk in round_ids}
@@ -73,22 +77,18 @@ def rounds_delivery_status(round_ids: list[int], *, now: datetime.datetime | Non
         return statuses
     D = Invitation.Delivery
     invitations = (
-        Invitation.objects.filter(round_id__in=round_ids, delivery__in=[D.QUEUED, D.SENDING, D.SENT, D.FAILED])
+        Invitation.objects.filter(round_id__in=round_ids, delivery__in=[D.QUEUED, D.SENT, D.FAILED])
         .order_by()
         .values("round_id", "delivery")
-        .annotate(
-            n=Count("pk"),
-            long=Count("pk", filter=Q(waiting_since__lt=limit) | Q(waiting_since__isnull=True, queued_at__lt=limit)),
-        )
+        .annotate(n=Count("pk"), long=Count("pk", filter=Q(message__created_at__lt=limit)))
     )
     for row in invitations:
         _count(statuses[row["round_id"]], row["delivery"], row["n"], row["long"])
     State = OutboxMessage.State
     scopes = {f"round:{pk}": pk for pk in round_ids}
+    others = OutboxMessage.objects.filter(scope__in=list(scopes)).exclude(kind__in=INVITATION_KINDS)
     messages = (
-        OutboxMessage.objects.filter(
-            scope__in=list(scopes), state__in=[State.QUEUED, State.SENDING, State.SENT, State.FAILED]
-        )
+        others.filter(state__in=[State.QUEUED, State.SENDING, State.SENT, State.FAILED])
         .order_by()
         .values("scope", "state")
         .annotate(n=Count("pk"), long=Count("pk", filter=Q(created_at__lt=limit)))
@@ -98,14 +98,14 @@ def rounds_delivery_status(round_ids: list[int], *, now: datetime.datetime | Non
     troubled = [pk for pk, status in statuses.items() if status.queued or status.failed]
     if troubled:
         for round_id, error, at in (
-            Invitation.objects.filter(round_id__in=troubled, delivery__in=[D.QUEUED, D.SENDING, D.FAILED])
-            .exclude(delivery_error="")
-            .order_by("round_id", "-queued_at")
-            .values_list("round_id", "delivery_error", "queued_at")
+            Invitation.objects.filter(round_id__in=troubled, delivery__in=[D.QUEUED, D.FAILED], message__isnull=False)
+            .exclude(message__last_error="")
+            .order_by("round_id", "-message__next_attempt_at")
+            .values_list("round_id", "message__last_error", "message__next_attempt_at")
         ):
             statuses[round_id]._error(error, at)
         for scope, error, at in (
-            OutboxMessage.objects.filter(
+            others.filter(
                 scope__in=[f"round:{pk}" for pk in troubled], state__in=[State.QUEUED, State.SENDING, State.FAILED]
             )
             .exclude(last_error="")

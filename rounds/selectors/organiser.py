@@ -172,7 +172,7 @@ def open_questions(*, series: Series, exclude_round: Round | None = None) -> Que
 def invitation_rows(*, round_: Round) -> list[Invitation]:
     return list(
         round_.invitations.select_related(
-            "user", "organisation", "stand_in_for__user", "user__account_invitation"
+            "user", "organisation", "stand_in_for__user", "user__account_invitation", "message"
         ).order_by("organisation__name", "user__full_name", "user__email")
     )
 
@@ -180,7 +180,7 @@ def invitation_rows(*, round_: Round) -> list[Invitation]:
 def invitation_table_state(*, round_: Round) -> tuple:
     """What the invitation table shows, as stored (one query): it changes whenever the table would."""
     rows = round_.invitations.order_by("pk").values_list(
-        "pk", "rsvp", "delivery", "delivery_attempts", "delivery_error", "sent_sequence", "queued_at", "sent_at",
+        "pk", "rsvp", "delivery", "message__state", "message__attempts", "message__last_error", "sent_sequence", "sent_at",
         "responded_at", "attended_at", "stand_in_for", "user__full_name", "user__email", "organisation__name",
     )  # fmt: skip
     return (round_.pk, round_.version, round_.status, round_.calendar_sequence, list(rows))
@@ -192,7 +192,7 @@ def invitation_summary(rows: list[Invitation]) -> dict[str, int]:
         summary[row.rsvp] += 1
         if row.delivery == D.PENDING:
             summary["pending"] += 1
-        elif row.delivery in (D.QUEUED, D.SENDING):
+        elif row.delivery == D.QUEUED:
             summary["in_flight"] += 1
         elif row.delivery == D.FAILED:
             summary["failed"] += 1

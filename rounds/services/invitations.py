@@ -18,6 +18,7 @@ from rounds.services.organisations import person_get_or_invite
 from rounds.services.rounds import round_completes_afterwards
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
+from strategy_exchange.models import OutboxMessage
 
 S = Round.Status
 OPEN_FOR_INVITATIONS = (S.DRAFT, S.SCHEDULED, S.INVITED)
@@ -141,7 +142,7 @@ def invitation_resend(*, invitation: Invitation) -> int:
         Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.SENT).update(
             delivery=Invitation.Delivery.PENDING
         )
-    elif invitation.delivery in (Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING):
+    elif invitation.delivery == Invitation.Delivery.QUEUED:
         raise DomainError(gettext("Diese Einladung wird gerade versandt."))
     return delivery.invitations_enqueue(invitation_ids=[invitation.pk])
 
@@ -176,7 +177,7 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
     row is deleted once that is sent. Invitations to rounds that took place stay as their record."""
     row = (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("round", "user")
+        .select_related("round", "user", "message")
         .filter(pk=invitation.pk, withdrawn_at__isnull=True)
         .first()
     )
@@ -186,7 +187,7 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
         raise DomainError(
             gettext("Eine Einladung zu einer Runde, die stattgefunden hat, bleibt als Nachweis erhalten.")
         )
-    if row.delivery == Invitation.Delivery.SENDING:
+    if row.message is not None and row.message.state == OutboxMessage.State.SENDING:
         raise DomainError(gettext("Die Einladung wird gerade versandt. Bitte versuchen Sie es gleich noch einmal."))
     if row.sent_sequence is None or row.user is None or row.round.status == S.CANCELLED:
         row.delete()  # nothing in the person's calendar to take back

@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from clauses.models import Position
 from participants.models import User
 from rounds.models import CalendarReply, Comment, Invitation, MeetingNote, Round, new_token
+from rounds.services.delivery import INVITATION_KINDS
+from strategy_exchange.models import OutboxMessage
 
 TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
 
@@ -95,6 +97,11 @@ def account_delete(*, user: User) -> None:
     """Erase the person. Their comments keep text and organisation, their invitations to rounds that took
     place keep organisation, response and attendance; the link to the person becomes empty in both."""
     Comment.objects.filter(author=user, organisation__isnull=True).update(organisation=_only_organisation(user))
+    # The errors of the messages of their invitations may quote their address.
+    theirs = Invitation.objects.filter(Q(user=user) | Q(withdrawn_email__iexact=user.email))
+    OutboxMessage.objects.filter(
+        kind__in=INVITATION_KINDS, object_id__in=list(theirs.values_list("pk", flat=True))
+    ).update(last_error="")
     # A withdrawn invitation keeps only the address its cancellation goes to; with the person, that goes too.
     Invitation.objects.filter(withdrawn_email__iexact=user.email).delete()
     CalendarReply.objects.filter(sender__iexact=user.email).delete()
@@ -102,14 +109,14 @@ def account_delete(*, user: User) -> None:
     invitations.exclude(round__status__in=TOOK_PLACE).delete()
     kept = list(invitations.filter(round__status__in=TOOK_PLACE))
     for invitation in kept:
-        # A new token ends the links in the person's emails; a delivery error may quote their address.
+        # A new token ends the links in the person's emails.
         invitation.token = new_token()
-        invitation.delivery_error = ""
-        # Nothing is sent any more to nobody: not an email still on its way, nor a later calendar update.
+        # Nothing is sent any more to nobody: not an email still on its way (it is dropped once it no longer is the
+        # invitation's message), nor a later calendar update.
         invitation.sent_sequence = None
-        if invitation.delivery in (Invitation.Delivery.QUEUED, Invitation.Delivery.SENDING):
-            invitation.delivery, invitation.queued_at = Invitation.Delivery.PENDING, None
-    Invitation.objects.bulk_update(kept, ["token", "delivery_error", "sent_sequence", "delivery", "queued_at"])
+        if invitation.delivery == Invitation.Delivery.QUEUED:
+            invitation.delivery, invitation.message = Invitation.Delivery.PENDING, None
+    Invitation.objects.bulk_update(kept, ["token", "sent_sequence", "delivery", "message"])
     _admin_log_anonymise(user=user)
     # The person's name leaves every page that showed it (rounds.freshness), in the same transaction.
     user.delete()

@@ -1,4 +1,5 @@
-"""Invitations through a real broker, worker and SMTP server: each delivered exactly once, or marked failed."""
+"""Invitations through a real broker, worker and SMTP server, as outbox messages sent in batches: each delivered
+exactly once with its outbox row, or marked failed."""
 
 import time
 
@@ -7,6 +8,8 @@ import pytest
 from participants.models import User
 from rounds.models import Invitation, Round
 from rounds.services.delivery import deliveries_sweep, invitations_enqueue, round_calendar_changed
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import outbox_sweep
 from tests.factories import AgendaItemFactory, RoundFactory
 from tests.integration.conftest import STUCK_SECONDS, wait_until
 
@@ -38,6 +41,11 @@ def sweep_with_short_timeouts(settings) -> None:
     settings.DELIVERY_STUCK_QUEUED_SECONDS = STUCK_SECONDS
     settings.DELIVERY_STUCK_SENDING_SECONDS = STUCK_SECONDS
     deliveries_sweep()
+    outbox_sweep()
+
+
+def messages(round_: Round, **filters):
+    return OutboxMessage.objects.filter(scope=f"round:{round_.pk}", **filters)
 
 
 def test_inviting_200_people_delivers_exactly_200_messages_with_calendar(broker_url, start_worker, smtp_server):
@@ -62,6 +70,8 @@ def test_inviting_200_people_delivers_exactly_200_messages_with_calendar(broker_
         assert event["SEQUENCE"] == 0
         assert str(event["ATTENDEE"]) == f"mailto:{address}"
     assert _count(round_) == {Invitation.Delivery.SENT: 200}
+    assert list(messages(round_).values_list("kind", "state").distinct()) == [("invitation", "sent")]
+    assert messages(round_).count() == 200
     print(f"\n200 invitations delivered in {elapsed:.1f}s ({200 / elapsed:.0f} messages/s)")
 
 
@@ -86,6 +96,7 @@ def test_calendar_updates_reach_every_invitee_once_per_sequence(broker_url, star
         sequences.append({calendar.walk("VEVENT")[0]["SEQUENCE"] for calendar in handler.calendars().values()})
 
     assert sequences == [{1}, {2}]
+    assert messages(round_, kind="invitation_update", state=OutboxMessage.State.SENT).count() == 40
 
 
 def test_worker_killed_mid_batch_then_restarted_delivers_each_once(broker_url, start_worker, smtp_server, settings):
@@ -97,7 +108,7 @@ def test_worker_killed_mid_batch_then_restarted_delivers_each_once(broker_url, s
     assert wait_until(lambda: handler.held >= 2, timeout=30)
 
     worker.kill()
-    claimed = _count(round_).get(Invitation.Delivery.SENDING, 0)
+    claimed = messages(round_, state=OutboxMessage.State.SENDING).count()
     handler.hold_after = None
     start_worker(broker_url)
     settled = wait_until(
@@ -147,7 +158,8 @@ def test_smtp_4xx_for_a_while_then_each_delivered_once(broker_url, start_worker,
     emails = {i.user.email for i in Invitation.objects.filter(round=round_).select_related("user")}
     assert handler.recipients() == dict.fromkeys(emails, 1)
     assert _count(round_) == {Invitation.Delivery.SENT: 30}
-    assert max(Invitation.objects.filter(round=round_).values_list("delivery_attempts", flat=True)) > 1
+    assert messages(round_).count() == 30
+    assert max(messages(round_).values_list("attempts", flat=True)) > 1
 
 
 def test_smtp_5xx_for_one_address_marks_only_that_invitation_failed(broker_url, start_worker, smtp_server):
@@ -160,10 +172,10 @@ def test_smtp_5xx_for_one_address_marks_only_that_invitation_failed(broker_url, 
     settled = wait_until(lambda: all_settled(round_), timeout=30)
 
     assert settled, _count(round_)
-    failed = Invitation.objects.get(round=round_, delivery=Invitation.Delivery.FAILED)
+    failed = Invitation.objects.select_related("message").get(round=round_, delivery=Invitation.Delivery.FAILED)
     assert failed.user.email == "vertretung7@example.org"
-    assert failed.delivery_attempts == 1
-    assert "550" in failed.delivery_error
+    assert (failed.message.state, failed.message.attempts) == (OutboxMessage.State.FAILED, 1)
+    assert "550" in failed.message.last_error
     time.sleep(0.5)
     others = {
         i.user.email

@@ -1,5 +1,6 @@
-"""Every kind of message through a real broker, worker and SMTP server: each delivered once, none lost, under
-SMTP failures, a killed worker and a restarted broker; and the organiser's warning while no worker runs."""
+"""Every kind of message through a real broker, worker and SMTP server: each delivered once with its outbox row,
+none lost, under SMTP failures, a killed worker and a restarted broker; and the organiser's warning while no worker
+runs. Invitations, calendar updates, cancellations and withdrawals go through the outbox's batch path."""
 
 import datetime
 import time
@@ -13,7 +14,8 @@ from participants.models import Membership, User
 from participants.services import membership_end, membership_propose
 from rounds.models import FollowUpReport, Invitation, Round
 from rounds.services.comments import comment_reply_notify
-from rounds.services.delivery import invitations_enqueue, round_calendar_changed
+from rounds.services.delivery import INVITATION_KINDS, deliveries_sweep, invitations_enqueue, round_calendar_changed
+from rounds.services.invitations import invitation_withdraw
 from rounds.services.organisations import representative_add
 from rounds.services.reminders import organisers_nudge_due, reminders_queue_due
 from rounds.services.report_delivery import report_notify
@@ -39,6 +41,7 @@ State = OutboxMessage.State
 SETTLED = {State.SENT, State.FAILED, State.DROPPED}
 PREFIXES = {
     "Einladung:": "invitation",
+    "Einladung zurückgezogen:": "withdrawn",
     "Geändert:": "update",
     "Abgesagt:": "cancellation",
     "Erinnerung:": "reminder",
@@ -76,6 +79,7 @@ def invitations_settled() -> bool:
 def sweep(settings) -> None:
     settings.DELIVERY_STUCK_QUEUED_SECONDS = STUCK_SECONDS
     settings.DELIVERY_STUCK_SENDING_SECONDS = STUCK_SECONDS
+    deliveries_sweep()
     outbox_sweep()
 
 
@@ -110,11 +114,39 @@ def upcoming_round_with_invitees(prefix: str, count: int, *, series=None) -> tup
     return round_, invitations
 
 
-def outbox_world(*, reminders: int, parent_item=None) -> Counter:
-    """One message of every outbox kind (and ``reminders`` reminders), stored by the real services; returns
-    which (recipient, kind) should arrive once each."""
+def invitation_world(invitees: int) -> Counter:
+    """Invitations, calendar updates, cancellations and a withdrawal (``invitees`` of each but the last), stored by
+    the real services; returns which (recipient, kind) should arrive once each."""
+    fresh_round = RoundFactory(status=Round.Status.INVITED)
+    AgendaItemFactory(round=fresh_round)
+    fresh = [Invitation.objects.create(round=fresh_round, user=user) for user in people("eingeladen", invitees)]
+    assert invitations_enqueue(invitation_ids=[i.pk for i in fresh]) == invitees
+    moved_round, moved = upcoming_round_with_invitees("verschoben", invitees)
+    Round.objects.filter(pk=moved_round.pk).update(
+        starts_at=moved_round.starts_at + datetime.timedelta(hours=1),
+        ends_at=moved_round.ends_at + datetime.timedelta(hours=1),
+    )
+    assert round_calendar_changed(round_=Round.objects.get(pk=moved_round.pk)) == invitees
+    cancelled_round, cancelled = upcoming_round_with_invitees("storniert", invitees)
+    round_cancel(round_=cancelled_round, reason="Krankheit")
+    _round, (withdrawn,) = upcoming_round_with_invitees("zurueckgezogen", 1)
+    invitation_withdraw(invitation=withdrawn)
+    return Counter(
+        {
+            **{(i.user.email, "invitation"): 1 for i in fresh},
+            **{(i.user.email, "update"): 1 for i in moved},
+            **{(i.user.email, "cancellation"): 1 for i in cancelled},
+            (withdrawn.user.email, "withdrawn"): 1,
+        }
+    )
+
+
+def outbox_world(*, reminders: int, invitees: int = 3, parent_item=None) -> Counter:
+    """One message of every kind (``reminders`` reminders, ``invitees`` invitations, updates, cancellations),
+    stored by the real services; returns which (recipient, kind) should arrive once each."""
     _soon, reminded = upcoming_round_with_invitees("erinnert", reminders)
     assert reminders_queue_due() == reminders
+    expected_invitations = invitation_world(invitees)
     ended = RoundFactory(
         series=SeriesFactory(organisers=[UserFactory(email="nachher@example.org")]),
         status=Round.Status.HELD,
@@ -144,7 +176,7 @@ def outbox_world(*, reminders: int, parent_item=None) -> Counter:
     people("jena", 2, organisation=jena)
     StrategyFactory(organisation=jena, adopted_on=datetime.date(2021, 3, 1), update_cycle_months=24)
     strategy_update_reminders_send(today=datetime.date(2026, 1, 10))
-    return Counter(
+    return expected_invitations + Counter(
         {
             **{(i.user.email, "reminder"): 1 for i in reminded},
             ("nachher@example.org", "organiser_nudge"): 1,
@@ -166,6 +198,18 @@ def assert_every_kind_once(handler, expected: Counter) -> None:
     assert handler.problems() == []
     assert set(OutboxMessage.objects.values_list("kind", flat=True)) == set(KINDS)  # every kind has its row
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {State.SENT}
+    # one row per invitation, update, cancellation and withdrawal that arrived, and each invitation says "sent"
+    # with its latest message
+    calendar_kinds = {"invitation", "update", "cancellation", "withdrawn"}
+    assert OutboxMessage.objects.filter(kind__in=INVITATION_KINDS).count() == sum(
+        n for (_address, kind), n in expected.items() if kind in calendar_kinds
+    )
+    assert not Invitation.objects.filter(delivery=Invitation.Delivery.QUEUED).exists()
+    assert (
+        not Invitation.objects.filter(delivery=Invitation.Delivery.SENT, message__isnull=False)
+        .exclude(message__state=State.SENT)
+        .exists()
+    )
 
 
 def test_every_kind_of_message_goes_out_once_through_smtp_failures(broker_url, start_worker, smtp_server):
@@ -203,6 +247,8 @@ def test_every_kind_of_message_goes_out_once_through_smtp_failures(broker_url, s
     assert handler.temporary_answers > answered_451
     assert_every_kind_once(handler, expected)
     assert max(OutboxMessage.objects.values_list("attempts", flat=True)) > 1
+    # the invitations met the 451 answers too: retried on their rows, each sent once
+    assert OutboxMessage.objects.filter(kind="invitation", attempts__gt=1).exists()
 
 
 def test_every_kind_of_outbox_message_of_a_killed_worker_goes_out_once(broker_url, start_worker, smtp_server, settings):

@@ -13,18 +13,21 @@ from django.utils import timezone
 
 from rounds.models import Invitation, Round
 from rounds.selectors.delivery import round_delivery_progress
-from rounds.services.delivery import (
-    BATCH_SIZE,
-    deliveries_sweep,
-    invitation_deliver,
-    invitations_deliver,
-    invitations_enqueue,
-    retry_countdown,
-    round_calendar_changed,
-)
+from rounds.services import invitations as invitation_services
+from rounds.services.delivery import deliveries_sweep, invitations_enqueue, round_calendar_changed
 from rounds.services.rsvp import rsvp_url
-from rounds.tasks.delivery import send_invitation, send_invitations
+from strategy_exchange.models import OutboxMessage
+from strategy_exchange.outbox import (
+    BATCH_SIZE,
+    Retry,
+    outbox_deliver,
+    outbox_deliver_many,
+    outbox_retry,
+    outbox_sweep,
+    retry_countdown,
+)
 from strategy_exchange.send_errors import classify_send_error, connection_lost
+from strategy_exchange.tasks import send_outbox_message, send_outbox_messages
 from tests import mailbackends
 from tests.factories import (
     AccountInvitationFactory,
@@ -37,14 +40,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 5, 4, 9, 0, tzinfo=datetime.UTC)
+State = OutboxMessage.State
 
 
 @pytest.fixture
 def failing_mail(settings):
     settings.EMAIL_BACKEND = "tests.mailbackends.FailingBackend"
     mailbackends.FAILURES.clear()
+    mailbackends.WHILE_SENDING.clear()
     yield mailbackends.FAILURES
     mailbackends.FAILURES.clear()
+    mailbackends.WHILE_SENDING.clear()
 
 
 @pytest.fixture
@@ -66,6 +72,11 @@ def send(invitations, capture) -> int:
         return invitations_enqueue(invitation_ids=[i.pk for i in invitations])
 
 
+def message_of(invitation: Invitation) -> OutboxMessage:
+    """The invitation's latest message, as stored now."""
+    return Invitation.objects.select_related("message").get(pk=invitation.pk).message
+
+
 def ics_of(message) -> icalendar.Calendar:
     parsed = email.message_from_bytes(message.message().as_bytes())
     parts = [part for part in parsed.walk() if part.get_content_type() == "text/calendar"]
@@ -81,7 +92,11 @@ def test_invitations_enqueue_sends_each_invitation_once(round_, django_capture_o
     assert queued == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(i.user.email for i in invitations)
     assert {i.delivery for i in Invitation.objects.all()} == {Invitation.Delivery.SENT}
-    assert [i.delivery_attempts for i in Invitation.objects.all()] == [1, 1, 1]
+    rows = OutboxMessage.objects.order_by("object_id")
+    assert list(rows.values_list("object_id", "kind", "state", "attempts", "scope")) == [
+        (i.pk, "invitation", State.SENT, 1, f"round:{round_.pk}") for i in invitations
+    ]
+    assert [message_of(i) for i in invitations] == list(rows)
 
 
 def test_invitations_enqueue_again_queues_nothing(round_, django_capture_on_commit_callbacks):
@@ -94,20 +109,34 @@ def test_invitations_enqueue_again_queues_nothing(round_, django_capture_on_comm
     assert len(mail.outbox) == 2
 
 
-def test_invitation_deliver_repeated_or_retried_task_sends_once(round_, django_capture_on_commit_callbacks):
+def test_invitation_message_repeated_or_retried_task_sends_once(round_, django_capture_on_commit_callbacks):
     invitation = InvitationFactory(round=round_)
     send([invitation], django_capture_on_commit_callbacks)
+    message = message_of(invitation)
 
-    second = invitation_deliver(invitation_id=invitation.pk)
-    send_invitation.delay(invitation.pk)
-    send_invitation.apply(args=[invitation.pk])
+    second = outbox_deliver(message_id=message.pk)
+    send_outbox_message.delay(message.pk)
+    send_outbox_messages.apply(args=[[message.pk]])
 
-    assert second is False
+    assert second.state == "skipped"
     assert len(mail.outbox) == 1
+    assert message_of(invitation).attempts == 1
 
 
-def test_invitation_deliver_missing_invitation_is_quiet():
-    assert send_invitation.apply(args=[987654]).get() is False
+def test_invitation_message_of_a_deleted_invitation_is_dropped(round_):
+    invitation = InvitationFactory(round=round_)
+    invitations_enqueue(invitation_ids=[invitation.pk])
+    message = message_of(invitation)
+    invitation.delete()
+
+    attempt = outbox_deliver(message_id=message.pk)
+
+    assert attempt.state == State.DROPPED
+    assert mail.outbox == []
+
+
+def test_missing_outbox_message_is_quiet():
+    assert send_outbox_message.apply(args=[987654]).get() == "skipped"
 
 
 def test_invitation_email_names_series_date_agenda_and_links(round_, django_capture_on_commit_callbacks):
@@ -171,19 +200,17 @@ def test_invitation_deliver_temporary_failure_queues_again_with_reason(
         send([invitation], django_capture_on_commit_callbacks)
 
     invitation.refresh_from_db()
-    assert invitation.delivery == Invitation.Delivery.QUEUED
-    assert invitation.delivery_attempts == 1
-    assert (
-        invitation.delivery_error
-        == "Vorübergehender Fehler, neuer Versuch folgt: Mailserver 451: 4.3.0 Try again later"
-    )
-    assert invitation.queued_at == NOW + datetime.timedelta(seconds=30)
+    message = message_of(invitation)
+    assert (invitation.delivery, message.state, message.attempts) == (Invitation.Delivery.QUEUED, State.QUEUED, 1)
+    assert message.last_error == "Vorübergehender Fehler, neuer Versuch folgt: Mailserver 451: 4.3.0 Try again later"
+    assert message.next_attempt_at == NOW + datetime.timedelta(seconds=30)
     assert mail.outbox == []
 
 
 def sweep_later(capture, minutes: int) -> None:
     with time_machine.travel(NOW + datetime.timedelta(minutes=minutes), tick=False), capture(execute=True):
         deliveries_sweep()
+        outbox_sweep()
 
 
 def test_invitation_deliver_temporary_failures_then_sent_once(round_, failing_mail, django_capture_on_commit_callbacks):
@@ -197,9 +224,9 @@ def test_invitation_deliver_temporary_failures_then_sent_once(round_, failing_ma
     sweep_later(django_capture_on_commit_callbacks, minutes=30)
 
     invitation.refresh_from_db()
-    assert invitation.delivery == Invitation.Delivery.SENT
-    assert invitation.delivery_attempts == 3
-    assert invitation.delivery_error == ""
+    message = message_of(invitation)
+    assert (invitation.delivery, message.state, message.attempts, message.last_error) == ("sent", "sent", 3, "")
+    assert OutboxMessage.objects.count() == 1
     assert len(mail.outbox) == 1
 
 
@@ -216,11 +243,9 @@ def test_invitation_deliver_temporary_failure_bounded(
         sweep_later(django_capture_on_commit_callbacks, minutes=minutes)
 
     invitation.refresh_from_db()
-    assert invitation.delivery == Invitation.Delivery.FAILED
-    assert invitation.delivery_attempts == 3
-    assert (
-        invitation.delivery_error == "Nach mehreren Versuchen nicht zustellbar: Mailserver 421: 4.3.0 Try again later"
-    )
+    message = message_of(invitation)
+    assert (invitation.delivery, message.state, message.attempts) == ("failed", "failed", 3)
+    assert message.last_error == "Nach mehreren Versuchen nicht zustellbar: Mailserver 421: 4.3.0 Try again later"
     assert mail.outbox == []
 
 
@@ -235,8 +260,8 @@ def test_invitation_deliver_permanent_failure_marks_failed_with_reason(
     bad.refresh_from_db()
     good.refresh_from_db()
     assert bad.delivery == Invitation.Delivery.FAILED
-    assert bad.delivery_attempts == 1
-    assert "550" in bad.delivery_error
+    assert message_of(bad).attempts == 1
+    assert "550" in message_of(bad).last_error
     assert good.delivery == Invitation.Delivery.SENT
     assert [m.to for m in mail.outbox] == [[good.user.email]]
 
@@ -254,6 +279,27 @@ def test_invitations_enqueue_failed_invitation_can_be_sent_again(
     assert queued == 1
     assert invitation.delivery == Invitation.Delivery.SENT
     assert len(mail.outbox) == 1
+    # every message its row: the failed one stays as it was, the new one went out
+    assert list(OutboxMessage.objects.order_by("pk").values_list("kind", "state")) == [
+        ("invitation", State.FAILED),
+        ("invitation", State.SENT),
+    ]
+
+
+def test_failed_invitation_sent_again_from_the_admin_follows_its_message(
+    round_, failing_mail, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(round=round_)
+    failing_mail[invitation.user.email] = [smtplib.SMTPDataError(554, b"Rejected")]
+    send([invitation], django_capture_on_commit_callbacks)
+    message = message_of(invitation)
+
+    outbox_retry(message_id=message.pk)  # its publishing is not run: the message waits
+    waiting = Invitation.objects.get(pk=invitation.pk).delivery
+    outbox_deliver(message_id=message.pk)
+
+    assert (waiting, Invitation.objects.get(pk=invitation.pk).delivery) == ("queued", "sent")
+    assert len(mail.outbox) == 1
 
 
 def test_round_calendar_changed_sends_one_update_per_sequence(round_, django_capture_on_commit_callbacks):
@@ -267,10 +313,10 @@ def test_round_calendar_changed_sends_one_update_per_sequence(round_, django_cap
 
     with django_capture_on_commit_callbacks(execute=True):
         queued = round_calendar_changed(round_=round_)
-    for invitation in sent:
-        invitation_deliver(invitation_id=invitation.pk)
 
     assert queued == 2
+    assert {message_of(i).kind for i in sent} == {"invitation_update"}
+    assert OutboxMessage.objects.filter(kind="invitation_update", state=State.SENT).count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(i.user.email for i in sent)
     assert mail.outbox[0].subject.startswith("Geändert:")
     event = ics_of(mail.outbox[0]).walk("VEVENT")[0]
@@ -298,38 +344,128 @@ def test_round_calendar_changed_cancelled_sends_cancel(round_, django_capture_on
     calendar = ics_of(mail.outbox[0])
     assert str(calendar["METHOD"]) == "CANCEL"
     assert calendar.walk("VEVENT")[0]["SEQUENCE"] == 1
+    assert message_of(invitation).kind == "invitation_cancel"
 
 
-def test_invitation_deliver_cancelled_round_never_sent_stays_unsent(round_, django_capture_on_commit_callbacks):
+def test_invitation_deliver_cancelled_round_never_sent_stays_unsent(round_):
     invitation = InvitationFactory(round=round_)
-    Invitation.objects.filter(pk=invitation.pk).update(delivery=Invitation.Delivery.QUEUED)
+    invitations_enqueue(invitation_ids=[invitation.pk])  # the worker has not come yet
     Round.objects.filter(pk=round_.pk).update(status=Round.Status.CANCELLED)
 
-    delivered = invitation_deliver(invitation_id=invitation.pk)
+    attempt = outbox_deliver(message_id=message_of(invitation).pk)
 
     invitation.refresh_from_db()
-    assert delivered is False
+    assert attempt.state == State.DROPPED
     assert invitation.delivery == Invitation.Delivery.PENDING
     assert mail.outbox == []
 
 
-def test_deliveries_sweep_requeues_stuck_and_resets_dead_claims(round_, django_capture_on_commit_callbacks):
-    with time_machine.travel(NOW, tick=False):
-        old = NOW - datetime.timedelta(minutes=30)
-        recent = NOW - datetime.timedelta(minutes=1)
-        stuck_queued = InvitationFactory(round=round_, delivery=Invitation.Delivery.QUEUED, queued_at=old)
-        stuck_sending = InvitationFactory(round=round_, delivery=Invitation.Delivery.SENDING, queued_at=old)
-        fresh_queued = InvitationFactory(round=round_, delivery=Invitation.Delivery.QUEUED, queued_at=recent)
-        busy_sending = InvitationFactory(round=round_, delivery=Invitation.Delivery.SENDING, queued_at=recent)
+def test_update_on_its_way_when_the_round_is_cancelled_goes_out_as_the_cancellation(
+    round_, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(round=round_)
+    send([invitation], django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    round_.starts_at += datetime.timedelta(days=1)
+    round_.ends_at += datetime.timedelta(days=1)
+    round_.save()
+    round_calendar_changed(round_=round_)  # the update waits for the worker
+    update = message_of(invitation)
+    round_.status = Round.Status.CANCELLED
+    round_.save()
+    round_calendar_changed(round_=round_)  # nothing new: the update is still on its way
 
-        with django_capture_on_commit_callbacks(execute=True):
-            result = deliveries_sweep()
+    outbox_deliver(message_id=update.pk)
 
-    assert result == {"reset_sending": 1, "requeued": 1, "calendar_updates": 0}
+    update.refresh_from_db()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Abgesagt"]
+    assert (update.kind, update.state) == ("invitation_cancel", State.SENT)
+    assert ics_of(mail.outbox[0]).walk("VEVENT")[0]["SEQUENCE"] == 2
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_invitation_withdrawn_while_its_update_is_on_its_way_gets_the_cancellation_after_it(
+    round_, failing_mail, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(round=round_)
+    send([invitation], django_capture_on_commit_callbacks)
+    email = invitation.user.email
+    round_.starts_at += datetime.timedelta(days=1)
+    round_.ends_at += datetime.timedelta(days=1)
+    round_.save()
+    round_calendar_changed(round_=round_)
+    update = message_of(invitation)
+
+    def withdraw_checked_before_the_claim() -> None:
+        """The organiser's withdrawal saw the update still queued; the worker claimed and rendered it meanwhile."""
+        claimed = OutboxMessage.objects.filter(pk=update.pk)
+        claimed.update(state=State.QUEUED)
+        invitation_services.invitation_withdraw(invitation=Invitation.objects.get(pk=invitation.pk))
+        claimed.update(state=State.SENDING)
+
+    failing_mail[email] = []
+    mailbackends.WHILE_SENDING[email] = withdraw_checked_before_the_claim
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_deliver(message_id=update.pk)
+
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Einladung", "Geändert", "Einladung zurückgezogen"]
+    assert str(ics_of(mail.outbox[2])["METHOD"]) == "CANCEL"
+    assert list(OutboxMessage.objects.order_by("pk").values_list("kind", "state")) == [
+        ("invitation", State.SENT),
+        ("invitation_update", State.SENT),
+        ("invitation_withdrawn", State.SENT),
+    ]
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_round_moved_while_its_invitations_are_on_their_way_sends_the_update_right_after(
+    round_, failing_mail, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(round=round_)
+
+    def move() -> None:
+        Round.objects.filter(pk=round_.pk).update(
+            starts_at=round_.starts_at + datetime.timedelta(hours=1),
+            ends_at=round_.ends_at + datetime.timedelta(hours=1),
+        )
+        round_calendar_changed(round_=Round.objects.get(pk=round_.pk))  # finds nothing sent yet
+
+    failing_mail[invitation.user.email] = []
+    mailbackends.WHILE_SENDING[invitation.user.email] = move
+    send([invitation], django_capture_on_commit_callbacks)
+
+    invitation.refresh_from_db()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Einladung", "Geändert"]
+    assert [ics_of(m).walk("VEVENT")[0]["SEQUENCE"] for m in mail.outbox] == [0, 1]
+    assert (invitation.delivery, invitation.sent_sequence) == ("sent", 1)
+
+
+def test_sweep_requeues_stuck_invitations_and_resets_dead_claims_in_one_batch(
+    round_, django_capture_on_commit_callbacks
+):
+    old = NOW - datetime.timedelta(minutes=30)
+    recent = NOW - datetime.timedelta(minutes=1)
+    stuck_queued, stuck_sending, fresh_queued, busy_sending = InvitationFactory.create_batch(4, round=round_)
+    with time_machine.travel(old, tick=False):
+        invitations_enqueue(invitation_ids=[stuck_queued.pk, stuck_sending.pk])
+    with time_machine.travel(recent, tick=False):
+        invitations_enqueue(invitation_ids=[fresh_queued.pk, busy_sending.pk])
+    for invitation, claimed_at in ((stuck_sending, old), (busy_sending, recent)):
+        OutboxMessage.objects.filter(pk=message_of(invitation).pk).update(
+            state=State.SENDING, claimed_at=claimed_at, claim_token="dead", attempts=1
+        )
+
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = {**deliveries_sweep(), **outbox_sweep()}
+
+    assert result == {"calendar_updates": 0, "outbox_reset_sending": 1, "outbox_requeued": 1}
+    assert len(callbacks) == 1  # both in one batch
     assert sorted(m.to[0] for m in mail.outbox) == sorted([stuck_queued.user.email, stuck_sending.user.email])
     states = dict(Invitation.objects.values_list("pk", "delivery"))
-    assert states[fresh_queued.pk] == Invitation.Delivery.QUEUED
-    assert states[busy_sending.pk] == Invitation.Delivery.SENDING
+    assert (states[fresh_queued.pk], states[busy_sending.pk]) == (Invitation.Delivery.QUEUED,) * 2
+    assert (message_of(fresh_queued).state, message_of(busy_sending).state) == (State.QUEUED, State.SENDING)
+    assert message_of(stuck_sending).attempts == 2
 
 
 def test_deliveries_sweep_queues_calendar_updates_missed_by_a_race(round_, django_capture_on_commit_callbacks):
@@ -342,12 +478,13 @@ def test_deliveries_sweep_queues_calendar_updates_missed_by_a_race(round_, djang
     invitation.refresh_from_db()
     assert result["calendar_updates"] == 1
     assert invitation.sent_sequence == 2
+    assert invitation.message.kind == "invitation_update"
     assert ics_of(mail.outbox[0]).walk("VEVENT")[0]["SEQUENCE"] == 2
 
 
 def test_round_delivery_progress_counts_states(round_, django_assert_num_queries):
     InvitationFactory.create_batch(2, round=round_, delivery=Invitation.Delivery.SENT)
-    InvitationFactory(round=round_, delivery=Invitation.Delivery.FAILED, delivery_error="550")
+    InvitationFactory(round=round_, delivery=Invitation.Delivery.FAILED)
     InvitationFactory(round=round_, delivery=Invitation.Delivery.QUEUED)
 
     with django_assert_num_queries(1):
@@ -356,7 +493,6 @@ def test_round_delivery_progress_counts_states(round_, django_assert_num_queries
     assert progress == {
         "pending": 0,
         "queued": 1,
-        "sending": 0,
         "sent": 2,
         "failed": 1,
         "total": 4,
@@ -389,21 +525,29 @@ def test_retry_countdown_grows_exponentially_and_is_capped(settings):
     assert [retry_countdown(attempts=n) for n in range(1, 6)] == [30, 60, 120, 200, 200]
 
 
-def test_invitation_queued_at_is_set_when_enqueued(round_, django_capture_on_commit_callbacks):
+def test_invitations_enqueue_stores_one_due_message_per_invitation_with_it(round_):
     invitation = InvitationFactory(round=round_)
     with time_machine.travel(NOW, tick=False):
         invitations_enqueue(invitation_ids=[invitation.pk])
 
     invitation.refresh_from_db()
+    message = invitation.message
     assert invitation.delivery == Invitation.Delivery.QUEUED
-    assert invitation.queued_at == NOW
-    assert timezone.is_aware(invitation.queued_at)
+    assert (message.kind, message.object_id, message.state, message.attempts) == (
+        "invitation",
+        invitation.pk,
+        "queued",
+        0,
+    )
+    assert (message.created_at, message.next_attempt_at) == (NOW, NOW)
+    assert timezone.is_aware(message.next_attempt_at)
 
 
 def queued(invitations) -> list[int]:
-    """Queue the invitations without running the tasks, as when the broker has them but no worker ran yet."""
+    """Queue the invitations without running the tasks, as when the broker has them but no worker ran yet;
+    returns the ids of their messages."""
     invitations_enqueue(invitation_ids=[i.pk for i in invitations])
-    return [i.pk for i in invitations]
+    return [message_of(i).pk for i in invitations]
 
 
 def states(invitations) -> list[str]:
@@ -415,40 +559,39 @@ def test_send_invitations_duplicate_batch_claims_nothing(round_):
     invitations = InvitationFactory.create_batch(3, round=round_)
     ids = queued(invitations)
 
-    first = send_invitations.apply(args=[ids]).get()
-    second = send_invitations.apply(args=[ids]).get()
+    first = send_outbox_messages.apply(args=[ids]).get()
+    second = send_outbox_messages.apply(args=[ids]).get()
 
     assert (first, second) == (3, 0)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(i.user.email for i in invitations)
     assert states(invitations) == [Invitation.Delivery.SENT] * 3
-    assert [i.delivery_attempts for i in Invitation.objects.order_by("pk")] == [1, 1, 1]
+    assert [message_of(i).attempts for i in invitations] == [1, 1, 1]
 
 
 def test_send_invitations_one_permanent_failure_marks_only_that_invitation_failed(round_, failing_mail):
     invitations = InvitationFactory.create_batch(3, round=round_)
     failing_mail[invitations[1].user.email] = [mailbackends.refused(invitations[1].user.email, 550)]
 
-    sent = send_invitations.apply(args=[queued(invitations)]).get()
+    sent = send_outbox_messages.apply(args=[queued(invitations)]).get()
 
     assert sent == 2
     assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.FAILED, Invitation.Delivery.SENT]
-    assert Invitation.objects.get(pk=invitations[1].pk).delivery_error.startswith("Nicht zustellbar: Empfänger")
+    assert message_of(invitations[1]).last_error.startswith("Nicht zustellbar: Empfänger")
     assert [m.to[0] for m in mail.outbox] == [invitations[0].user.email, invitations[2].user.email]
 
 
 def test_invitations_deliver_temporary_failure_queues_only_that_invitation_again(round_, failing_mail):
     invitations = InvitationFactory.create_batch(3, round=round_)
     failing_mail[invitations[1].user.email] = [mailbackends.temporary(451)]
-    ids = queued(invitations)
 
     with time_machine.travel(NOW, tick=False):
-        outcome = invitations_deliver(invitation_ids=ids)
+        ids = queued(invitations)
+        outcome = outbox_deliver_many(message_ids=ids)
 
     assert outcome.sent == 2
-    assert list(outcome.deferred) == [invitations[1].pk]
-    assert outcome.deferred[invitations[1].pk].countdown == 30
+    assert outcome.retries == [Retry(ids[1], f"round:{round_.pk}", 30)]
     assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.QUEUED, Invitation.Delivery.SENT]
-    assert Invitation.objects.get(pk=invitations[1].pk).queued_at == NOW + datetime.timedelta(seconds=30)
+    assert message_of(invitations[1]).next_attempt_at == NOW + datetime.timedelta(seconds=30)
     assert len(mail.outbox) == 2
 
 
@@ -456,10 +599,11 @@ def test_invitations_deliver_lost_connection_queues_the_rest_of_the_batch(round_
     invitations = InvitationFactory.create_batch(3, round=round_)
     failing_mail[invitations[1].user.email] = [ConnectionRefusedError(111, "refused")]
 
-    outcome = invitations_deliver(invitation_ids=queued(invitations))
+    ids = queued(invitations)
+    outcome = outbox_deliver_many(message_ids=ids)
 
     assert outcome.sent == 1
-    assert sorted(outcome.deferred) == [invitations[1].pk, invitations[2].pk]
+    assert [retry.message_id for retry in outcome.retries] == ids[1:]
     assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.QUEUED, Invitation.Delivery.QUEUED]
     assert [m.to[0] for m in mail.outbox] == [invitations[0].user.email]
 
@@ -472,11 +616,15 @@ def test_invitations_deliver_past_half_the_sending_timeout_gives_the_rest_back(
     ids = queued(invitations)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        outcome = invitations_deliver(invitation_ids=ids)
+        outcome = outbox_deliver_many(message_ids=ids)
 
     assert outcome.sent == 1
     assert states(invitations) == [Invitation.Delivery.SENT, Invitation.Delivery.QUEUED, Invitation.Delivery.QUEUED]
-    assert [i.delivery_attempts for i in Invitation.objects.order_by("pk")] == [1, 0, 0]
+    assert [(message_of(i).state, message_of(i).attempts) for i in invitations] == [
+        (State.SENT, 1),
+        (State.QUEUED, 0),
+        (State.QUEUED, 0),
+    ]
     assert len(callbacks) == 1
 
 
@@ -485,10 +633,11 @@ def test_invitations_deliver_builds_the_round_context_once_per_batch(round_, cou
     AgendaItemFactory(round=round_)
     ids = queued(InvitationFactory.create_batch(count, round=round_))
 
-    # claim (savepoint, select, update, release), load, the round's agenda once (for the emails and the
-    # calendar files), per message "sent", the round's current calendar sequence
-    with django_assert_num_queries(4 + 1 + 1 + count + 1):
-        invitations_deliver(invitation_ids=ids)
+    # claim (one guarded UPDATE), load the claimed rows, their invitations, the round's agenda once (for the
+    # emails and the calendar files), per message "sent" on the outbox row and the invitation in one transaction
+    # (savepoint, update, update, release), whether anything changed while they were on their way
+    with django_assert_num_queries(1 + 1 + 1 + 1 + 4 * count + 1):
+        outbox_deliver_many(message_ids=ids)
 
     assert len(mail.outbox) == count
 

@@ -13,7 +13,7 @@ from strategy_exchange.celery import app as celery_app
 from strategy_exchange.heartbeat import heartbeat_write
 from strategy_exchange.models import OutboxMessage, WorkerHeartbeat
 from strategy_exchange.views import smtp_state
-from tests.factories import InvitationFactory, round_with_roles
+from tests.factories import InvitationFactory, invitation_with_message, round_with_roles
 from tests.integration.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,9 @@ def minutes_ago(minutes: int) -> datetime.datetime:
 
 
 def queued_since(invitation: Invitation, minutes: int, error: str = "") -> None:
-    Invitation.objects.filter(pk=invitation.pk).update(
-        delivery=D.QUEUED, waiting_since=minutes_ago(minutes), queued_at=minutes_ago(1), delivery_error=error
-    )
+    """The invitation's message waits since ``minutes`` (its last retry was due a minute ago)."""
+    message = invitation_with_message(invitation, created_at=minutes_ago(minutes), last_error=error)
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=minutes_ago(1))
 
 
 def outbox_row(round_, state, *, key: str, created_minutes_ago: int = 0, error: str = "") -> OutboxMessage:
@@ -48,9 +48,13 @@ def outbox_row(round_, state, *, key: str, created_minutes_ago: int = 0, error: 
 def test_round_delivery_status_counts_invitations_and_every_other_message_of_the_round():
     roles = round_with_roles()
     round_ = roles.round
-    Invitation.objects.filter(pk=roles.invitation.pk).update(delivery=D.SENT)
-    InvitationFactory(round=round_, delivery=D.FAILED, delivery_error="Nicht zustellbar: 550")
-    InvitationFactory(round=round_, delivery=D.QUEUED, queued_at=timezone.now(), waiting_since=timezone.now())
+    invitation_with_message(roles.invitation, state=OutboxMessage.State.SENT)
+    resent = InvitationFactory(round=round_)
+    invitation_with_message(resent, state=OutboxMessage.State.FAILED, last_error="Nicht zustellbar: 450 früher")
+    invitation_with_message(resent, state=OutboxMessage.State.SENT)  # an earlier failure, sent again: counts once
+    failed = InvitationFactory(round=round_)
+    invitation_with_message(failed, state=OutboxMessage.State.FAILED, last_error="Nicht zustellbar: 550")
+    invitation_with_message(InvitationFactory(round=round_), state=OutboxMessage.State.SENDING)
     InvitationFactory(round=round_, delivery=D.PENDING)
     outbox_row(round_, OutboxMessage.State.SENT, key="a")
     outbox_row(round_, OutboxMessage.State.SENDING, key="b")
@@ -59,7 +63,7 @@ def test_round_delivery_status_counts_invitations_and_every_other_message_of_the
 
     status = round_delivery_status(round_)
 
-    assert (status.sent, status.queued, status.failed, status.waiting_long) == (2, 2, 1, 0)
+    assert (status.sent, status.queued, status.failed, status.waiting_long) == (3, 2, 1, 0)
     assert status.last_error == "Nicht zustellbar: 550"
     assert status.cause == ""
 

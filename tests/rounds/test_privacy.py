@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from participants.models import User
 from rounds.models import Comment
 from rounds.services import privacy
+from strategy_exchange.outbox import outbox_deliver
 from tests.factories import (
     PASSWORD,
     AgendaItemFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     MembershipFactory,
     SeriesFactory,
     UserFactory,
+    invitation_with_message,
 )
 
 pytestmark = pytest.mark.django_db
@@ -242,10 +245,11 @@ def _held_round_with_former_representative():
     world.round.refresh_from_db()
     Invitation.objects.filter(pk=world.invitation.pk).update(
         rsvp=Invitation.Rsvp.ACCEPTED,
-        delivery=Invitation.Delivery.SENT,
-        delivery_error=f"4.2.2 Postfach {world.invited.email} voll",
         sent_sequence=0,
         attended_at=timezone.now() - datetime.timedelta(days=7),
+    )
+    invitation_with_message(
+        world.invitation, state="sent", last_error=f"4.2.2 Postfach {world.invited.email} voll", kind="invitation"
     )
     upcoming = InvitationFactory(
         round=RoundFactory(series=world.series, status=Round.Status.INVITED),
@@ -270,7 +274,7 @@ def test_account_delete_keeps_the_attendance_of_rounds_that_took_place_without_t
     assert kept.rsvp == Invitation.Rsvp.ACCEPTED
     assert kept.attended_at is not None
     assert kept.token != old_token
-    assert (kept.delivery_error, kept.sent_sequence) == ("", None)
+    assert (kept.message.last_error, kept.sent_sequence) == ("", None)
     assert kept.person_label == "ehemalige:r Vertreter:in"
     assert email not in _all_text_columns()
     assert "Ina Eingeladen" not in _all_text_columns()
@@ -281,14 +285,16 @@ def test_account_delete_stops_an_email_still_on_its_way_for_a_round_that_took_pl
     from tests.factories import RoundFactory
 
     user = UserFactory()
-    invitation = InvitationFactory(
-        round=RoundFactory(status=Round.Status.HELD), user=user, delivery=Invitation.Delivery.QUEUED
-    )
+    invitation = InvitationFactory(round=RoundFactory(status=Round.Status.HELD), user=user)
+    message = invitation_with_message(invitation, state="queued")
 
     privacy.account_delete(user=user)
+    attempt = outbox_deliver(message_id=message.pk)
 
     invitation.refresh_from_db()
-    assert (invitation.user, invitation.delivery, invitation.queued_at) == (None, Invitation.Delivery.PENDING, None)
+    assert (invitation.user, invitation.delivery, invitation.message) == (None, Invitation.Delivery.PENDING, None)
+    assert attempt.state == "dropped"
+    assert mail.outbox == []
 
 
 def test_after_account_delete_the_organisation_still_took_part_in_report_and_history(client):

@@ -8,7 +8,15 @@ from participants.models import AccountInvitation, User
 from rounds.models import Invitation, Round
 from rounds.services import invitations as services
 from strategy_exchange.errors import DomainError
-from tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory, RoundFactory, UserFactory
+from strategy_exchange.models import OutboxMessage
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    RoundFactory,
+    UserFactory,
+    invitation_with_message,
+)
 from tests.rounds.organiser_world import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -70,14 +78,17 @@ def test_people_added_after_sending_are_queued_right_away():
 def test_invitation_resend_waits_after_a_fresh_send_and_requeues_a_failed_one():
     round_ = RoundFactory(status=Round.Status.INVITED)
     fresh = InvitationFactory(round=round_, delivery=Invitation.Delivery.SENT, sent_at=timezone.now())
-    failed = InvitationFactory(round=round_, delivery=Invitation.Delivery.FAILED, delivery_error="550 unbekannt")
+    failed = InvitationFactory(round=round_)
+    first = invitation_with_message(failed, state=OutboxMessage.State.FAILED, last_error="550 unbekannt")
 
     with pytest.raises(DomainError):
         services.invitation_resend(invitation=fresh)
     count = services.invitation_resend(invitation=failed)
 
     failed.refresh_from_db()
-    assert (count, failed.delivery, failed.delivery_error) == (1, "queued", "")
+    assert (count, failed.delivery) == (1, "queued")
+    assert failed.message != first
+    assert (failed.message.kind, failed.message.state, failed.message.last_error) == ("invitation", "queued", "")
 
 
 def test_invitation_resend_of_an_older_sent_invitation_queues_it_again():
