@@ -244,8 +244,9 @@ def filter_choices(*, user: User) -> dict[str, QuerySet]:
         Q(pk__in=permissions.visible_rounds(user).values("pk"))
         | Q(pk__in=permissions.published_comment_rounds(user).values("pk"))
     )
+    # Only what the options show: a reader may filter by a few hundred rounds.
     return {
-        "series": Series.objects.filter(pk__in=rounds.values("series")).order_by("title"),
-        "round": rounds.select_related("series").order_by("series__title", "number"),
-        "clause": Clause.objects.order_by("number"),
+        "series": Series.objects.filter(pk__in=rounds.values("series")).only("title").order_by("title"),
+        "round": rounds.select_related("series").only("number", "series__title").order_by("series__title", "number"),
+        "clause": Clause.objects.only("number", "title").order_by("number"),
     }
