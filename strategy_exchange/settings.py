@@ -134,6 +134,12 @@ DATABASES = {
 # than running the small queries of a page. Behind PgBouncer in transaction mode set DB_PREPARED_STATEMENTS=0.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+# PostgreSQL compiles a query to machine code (JIT) once its estimated cost is high, which costs some 50-100 ms
+# at every run: more than the queries of a page need, the search's ones included (with JIT they took three times
+# as long at scale data). Pages run short queries, so JIT stays off unless DB_JIT=1.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DB_JIT", False):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "participants.User"
@@ -298,6 +304,10 @@ REPORT_FONTS_DIR = Path(env_str("REPORT_FONTS_DIR", str(BASE_DIR / "static" / "v
 REPORT_BUILD_TIMEOUT_SECONDS = env_int("REPORT_BUILD_TIMEOUT_SECONDS", 120)
 REPORT_BUILD_MAX_ATTEMPTS = env_int("REPORT_BUILD_MAX_ATTEMPTS", 3)
 REPORT_BUILD_RETRY_SECONDS = env_int("REPORT_BUILD_RETRY_SECONDS", 60)
+
+# Search ranks, counts and pages through at most this many matches of each kind (comments, notes, …); a kind
+# with more says "mehr als …". A search then costs the same however many rows match (rounds.selectors.search).
+SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 1000)
 
 # Rendered fragments are cached under the versions of the rows they show (strategy_exchange.fragments);
 # RELEASE (e.g. the deployed version) keeps a new release from serving HTML that an older one cached.

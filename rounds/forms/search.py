@@ -7,6 +7,7 @@ from clauses.models import Clause
 from participants.models import Organisation, User
 from rounds.models import Round, Series
 from rounds.selectors import search as selectors
+from strategy_exchange.forms import QuickSelect
 from strategy_exchange.search import query_words
 
 QUERY_MAX_LENGTH = 200
@@ -26,11 +27,13 @@ class SearchForm(forms.Form):
         error_messages={"max_length": _("Bitte fassen Sie die Suche in höchstens %(limit_value)d Zeichen.")},
     )
     kind = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Art der Treffer"),
         required=False,
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Art aus der Liste.")},
     )
     series = forms.ModelChoiceField(
+        widget=QuickSelect,
         label=_("Austauschreihe"),
         queryset=Series.objects.none(),
         required=False,
@@ -38,6 +41,7 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Reihe aus der Liste.")},
     )
     round = RoundChoiceField(
+        widget=QuickSelect,
         label=_("Runde"),
         queryset=Round.objects.none(),
         required=False,
@@ -45,6 +49,7 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Runde aus der Liste.")},
     )
     clause = forms.ModelChoiceField(
+        widget=QuickSelect,
         label=_("Klausel"),
         queryset=Clause.objects.none(),
         required=False,
@@ -53,11 +58,13 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Klausel aus der Liste.")},
     )
     organisation_kind = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Art der Organisation"),
         required=False,
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Art aus der Liste.")},
     )
     state = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Bundesland"),
         required=False,
         error_messages={"invalid_choice": _("Bitte wählen Sie ein Bundesland aus der Liste.")},

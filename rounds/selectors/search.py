@@ -2,16 +2,22 @@
 
 A search costs the same number of queries for any number of hits: one reads the page's rows (ranked across
 the sources) with the number of hits of every source, then one per source loads the page's rows of it with
-their snippets (a page beyond the last costs one count more). The sources are in ``rounds.selectors.search_sources``; the machinery of the match
+their snippets. The sources are in ``rounds.selectors.search_sources``; the machinery of the match
 (PostgreSQL ``german`` full text, a simpler match on SQLite) in ``strategy_exchange.search``.
+
+Its cost does not grow with the number of hits: of each source only the first ``SEARCH_CANDIDATES`` matches
+the reader may see (in the order the GIN index of the search vector yields them) are ranked, counted and
+paged through. A source with more matches says so (``capped``): the page then shows "mehr als 1.000
+Treffer", and more words or a filter narrow the search down.
 """
 
 import math
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline
 from django.db import connection
-from django.db.models import Count, F, FloatField, IntegerField, Model, Q, QuerySet, Value
+from django.db.models import Model, Q, QuerySet
 from django.utils.safestring import SafeString
 
 from clauses.models import Clause
@@ -59,8 +65,10 @@ class SearchPage:
     hits: list[Hit]
     number: int
     num_pages: int
-    total: int
-    counts: list[tuple[str, str, int]] = field(default_factory=list)  # kind, label, hits of the kind
+    total: int  # the hits ranked; with ``capped`` only the first of more
+    counts: list[tuple[str, str, int, bool]] = field(default_factory=list)  # kind, label, hits, capped
+    capped: bool = False  # some kind has more matches than were ranked: the total is a lower bound
+    cap: int = 0  # the matches ranked of each kind
 
     @property
     def has_previous(self) -> bool:
@@ -86,23 +94,22 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _matching(source: Source, visible: QuerySet, *, criteria: Criteria) -> QuerySet:
+def _matching(source: Source, visible: QuerySet, *, criteria: Criteria) -> list[QuerySet]:
+    """The rows of the source that match, in parts that together hold each match once. On PostgreSQL the rows
+    with the words' stems themselves come first, then those with longer words only ("beteiligt" for
+    "Beteiligung"): GIN finds the stems several times faster than the prefixes, and when the stems alone
+    fill the candidates the second part is never run."""
     queryset = visible
     for name, value in criteria.filters().items():
         queryset = queryset.filter(source.filters[name](value))
-    if _postgres():
-        return queryset.filter(search_vector=fulltext.postgres_query(criteria.words)).order_by()
-    return queryset.filter(fulltext.sqlite_match("search_vector", criteria.words)).order_by()
-
-
-def _rank(criteria: Criteria):
-    if _postgres():
-        return SearchRank(F("search_vector"), fulltext.postgres_query(criteria.words))
-    return Value(0.0, output_field=FloatField())  # SQLite: no ranking, a fixed order
-
-
-def _union(querysets: list[QuerySet]) -> QuerySet:
-    return querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    if not _postgres():
+        return [queryset.filter(fulltext.sqlite_match("search_vector", criteria.words)).order_by()]
+    stems = fulltext.postgres_query(criteria.words, prefix=False)
+    prefixes = fulltext.postgres_query(criteria.words)
+    return [
+        queryset.filter(search_vector=stems).order_by(),
+        queryset.filter(search_vector=prefixes).exclude(search_vector=stems).order_by(),
+    ]
 
 
 def sources_for(criteria: Criteria) -> list[Source]:
@@ -136,43 +143,55 @@ def _snippet_text(source: Source, row: Model, criteria: Criteria) -> str:
     return fulltext.mark_hits(text, criteria.words)
 
 
-def _counts(matching: list[QuerySet]) -> dict[int, int]:
-    """The hits of each source (one query)."""
-    counted = _union(
-        [
-            queryset.annotate(hit_source=Value(i, output_field=IntegerField()))
-            .values("hit_source")
-            .annotate(hit_count=Count("pk"))
-            .values_list("hit_source", "hit_count")
-            for i, queryset in enumerate(matching)
-        ]
+def _candidates(parts: list[QuerySet], *, index: int, criteria: Criteria, cap: int) -> tuple[str, list]:
+    """SQL of the first ``cap + 1`` matches of one source with their rank and their number among them: the
+    subquery with its LIMIT and without an order stops once it has them (no row beyond is read or ranked)."""
+    columns = ("pk", "search_vector") if _postgres() else ("pk",)
+    first, *rest = (part.values_list(*columns) for part in parts)
+    matches = first.union(*rest, all=True) if rest else first
+    sql, params = matches[: cap + 1].query.get_compiler(using=first.db).as_sql()
+    rank, rank_params = (
+        fulltext.postgres_rank_sql("found.search_vector", criteria.words) if _postgres() else ("0.0", [])
     )
-    counts = dict.fromkeys(range(len(matching)), 0)
-    for i, count in counted:
-        counts[i] += count
-    return counts
-
-
-def _ranked_page(ranked: QuerySet, *, sources: int, number: int) -> tuple[list[tuple], dict[int, int]]:
-    """One page of the hits, best first, and the hits of each source, in one pass over the hits: the counts
-    are window sums that every row of the page carries."""
-    sql, params = ranked.query.get_compiler(using=ranked.db).as_sql()
-    per_source = ", ".join(f"SUM(CASE WHEN hit_source = {i} THEN 1 ELSE 0 END) OVER ()" for i in range(sources))
     statement = (
-        f"SELECT hit_rank, hit_source, hit_id, {per_source} FROM ({sql}) hits "  # noqa: S608 - our own SQL
-        "ORDER BY hit_rank DESC, hit_source, hit_id DESC LIMIT %s OFFSET %s"
+        f"SELECT {rank} AS hit_rank, {index} AS hit_source, found.pk AS hit_id, "  # noqa: S608 - our own SQL
+        f"ROW_NUMBER() OVER () AS hit_n FROM ({sql}) found"
     )
+    return statement, [*rank_params, *params]
+
+
+def _ranked_page(
+    matching: list[list[QuerySet]], *, criteria: Criteria, cap: int, number: int
+) -> tuple[list[tuple], dict[int, int]]:
+    """One page of the hits, best first, and the matches of each source (at most ``cap + 1``), in one query:
+    the counts are window sums that every row of the page carries. A page beyond the last is the last one."""
+    parts = [_candidates(each, index=i, criteria=criteria, cap=cap) for i, each in enumerate(matching)]
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    per_source = ", ".join(
+        f"SUM(CASE WHEN hit_source = {i} THEN 1 ELSE 0 END) OVER () AS hits_{i}" for i in range(len(matching))
+    )
+    counts = ", ".join(f"hits_{i}" for i in range(len(matching)))
+    least, greatest = ("LEAST", "GREATEST") if _postgres() else ("MIN", "MAX")
+    last_offset = f"{greatest}(((SELECT COUNT(*) FROM hits WHERE hit_n <= {cap}) - 1) / {PER_PAGE} * {PER_PAGE}, 0)"  # noqa: S608
+    statement = (
+        f"WITH hits AS (SELECT hit_rank, hit_source, hit_id, hit_n, {per_source} FROM ({union}) candidates) "  # noqa: S608
+        f"SELECT hit_rank, hit_source, hit_id, {counts} FROM hits WHERE hit_n <= {cap} "
+        f"ORDER BY hit_rank DESC, hit_source, hit_id DESC LIMIT {PER_PAGE} OFFSET {least}(%s, {last_offset})"
+    )
+    params = [param for _, part in parts for param in part]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, PER_PAGE, (number - 1) * PER_PAGE])
+        cursor.execute(statement, [*params, (number - 1) * PER_PAGE])
         fetched = cursor.fetchall()
     if not fetched:
-        return [], dict.fromkeys(range(sources), 0)
-    return [tuple(row[:3]) for row in fetched], {i: int(fetched[0][3 + i]) for i in range(sources)}
+        return [], dict.fromkeys(range(len(matching)), 0)
+    return [tuple(row[:3]) for row in fetched], {i: int(fetched[0][3 + i]) for i in range(len(matching))}
 
 
-def search(*, reader: Reader, criteria: Criteria, page: int = 1) -> SearchPage:
+def search(*, reader: Reader, criteria: Criteria, page: int = 1, cap: int | None = None) -> SearchPage:
     """One page of what ``reader`` may find, best first (on PostgreSQL), in one query for the page and the
-    counts, and one per source the reader may find rows of."""
+    counts, and one per source the reader may find rows of. Of each source the first ``cap`` matches
+    (``SEARCH_CANDIDATES``) are ranked."""
+    cap = cap or settings.SEARCH_CANDIDATES
     visible = [(source, source.visible(reader)) for source in sources_for(criteria)]
     # A kind the reader may not find at all costs nothing.
     visible = [(source, queryset) for source, queryset in visible if not queryset.query.is_empty()]
@@ -180,22 +199,11 @@ def search(*, reader: Reader, criteria: Criteria, page: int = 1) -> SearchPage:
         return SearchPage(hits=[], number=1, num_pages=1, total=0)
     sources = [source for source, _ in visible]
     matching = [_matching(source, queryset, criteria=criteria) for source, queryset in visible]
-    ranked = _union(
-        [
-            queryset.annotate(
-                hit_rank=_rank(criteria), hit_source=Value(i, output_field=IntegerField()), hit_id=F("pk")
-            ).values_list("hit_rank", "hit_source", "hit_id")
-            for i, queryset in enumerate(matching)
-        ]
-    )
-    number = max(page, 1)
-    rows, counts = _ranked_page(ranked, sources=len(sources), number=number)
-    if not rows and number > 1:  # beyond the last page: the last page instead (one query more, only here)
-        total = sum(_counts(matching).values())
-        number = max(1, min(MAX_PAGE, math.ceil(total / PER_PAGE)))
-        rows, counts = _ranked_page(ranked, sources=len(sources), number=number)
+    rows, found = _ranked_page(matching, criteria=criteria, cap=cap, number=max(page, 1))
+    counts = {i: min(count, cap) for i, count in found.items()}
     total = sum(counts.values())
     num_pages = max(1, min(MAX_PAGE, math.ceil(total / PER_PAGE)))
+    number = min(max(page, 1), max(1, math.ceil(total / PER_PAGE)))  # as the query chose it
     loaded: dict[tuple[int, int], Model] = {}
     for i, source in enumerate(sources):
         ids = [pk for _, index, pk in rows if index == i]
@@ -210,14 +218,23 @@ def search(*, reader: Reader, criteria: Criteria, page: int = 1) -> SearchPage:
         if row is None:  # deleted meanwhile
             continue
         source = sources[i]
-        found = source.hit(row, reader)
+        shown = source.hit(row, reader)
         snippet = fulltext.highlight_html(_snippet_text(source, row, criteria))
-        hits.append(Hit(source.kind, str(KINDS[source.kind]), found.title, found.url, found.context, snippet))
-    by_kind: dict[str, int] = {}
+        hits.append(Hit(source.kind, str(KINDS[source.kind]), shown.title, shown.url, shown.context, snippet))
+    by_kind: dict[str, tuple[int, bool]] = {}
     for i, source in enumerate(sources):
-        by_kind[source.kind] = by_kind.get(source.kind, 0) + counts[i]
-    summary = [(kind, str(KINDS[kind]), count) for kind, count in by_kind.items() if count]
-    return SearchPage(hits=hits, number=number, num_pages=num_pages, total=total, counts=summary)
+        count, capped = by_kind.get(source.kind, (0, False))
+        by_kind[source.kind] = (count + counts[i], capped or found[i] > cap)
+    summary = [(kind, str(KINDS[kind]), count, capped) for kind, (count, capped) in by_kind.items() if count]
+    return SearchPage(
+        hits=hits,
+        number=number,
+        num_pages=num_pages,
+        total=total,
+        counts=summary,
+        capped=any(capped for *_, capped in summary),
+        cap=cap,
+    )
 
 
 def filter_choices(*, user: User) -> dict[str, QuerySet]:
@@ -227,8 +244,9 @@ def filter_choices(*, user: User) -> dict[str, QuerySet]:
         Q(pk__in=permissions.visible_rounds(user).values("pk"))
         | Q(pk__in=permissions.published_comment_rounds(user).values("pk"))
     )
+    # Only what the options show: a reader may filter by a few hundred rounds.
     return {
-        "series": Series.objects.filter(pk__in=rounds.values("series")).order_by("title"),
-        "round": rounds.select_related("series").order_by("series__title", "number"),
-        "clause": Clause.objects.order_by("number"),
+        "series": Series.objects.filter(pk__in=rounds.values("series")).only("title").order_by("title"),
+        "round": rounds.select_related("series").only("number", "series__title").order_by("series__title", "number"),
+        "clause": Clause.objects.only("number", "title").order_by("number"),
     }

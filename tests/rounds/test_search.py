@@ -325,3 +325,85 @@ def test_search_finds_the_text_of_a_strategy_document_with_its_page(client, worl
         assert hits[0].title == "Digitalstrategie 2030, Seite 7"
         assert hits[0].url.endswith(f"/strategie/{strategy.pk}/datei/#page=7")
         assert "<mark>Datenportal</mark>" in str(hits[0].snippet)
+
+
+@pytest.mark.parametrize("n", [1, 4, 25])
+def test_search_query_count_is_the_same_beyond_the_cap(client, world, settings, n):
+    settings.SEARCH_CANDIDATES = 3
+    _every_kind(world, n)
+    client.force_login(world.admin)
+    client.get(reverse("search"), {"q": "Carsharing"})
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("search"), {"q": "Carsharing"})
+
+    assert response.context["results"].capped == (n > 3)
+    assert len(captured) == 13
+
+
+def test_search_says_when_the_hits_exceed_the_cap(client, world, settings):
+    settings.SEARCH_CANDIDATES = 5
+    CommentFactory.create_batch(8, agenda_item=world.item, body="Carsharing im Quartier")
+    MeetingNoteFactory(round=world.round, body="Carsharing im Protokoll")
+
+    response = _get(client, world.organiser, q="Carsharing")
+
+    results = response.context["results"]
+    assert (results.total, len(results.hits), results.capped) == (6, 6, True)
+    assert [(kind, count, capped) for kind, _, count, capped in results.counts] == [
+        ("comment", 5, True),
+        ("note", 1, False),
+    ]
+    content = response.content.decode()
+    assert "mehr als 6 Treffer" in content
+    assert "Kommentare: mehr als 5 · Protokollnotizen: 1" in content
+    assert "je Art die ersten 5" in content
+
+
+def test_search_below_the_cap_counts_exactly(client, world, settings):
+    settings.SEARCH_CANDIDATES = 5
+    CommentFactory.create_batch(5, agenda_item=world.item, body="Carsharing im Quartier")
+
+    response = _get(client, world.organiser, q="Carsharing")
+
+    assert (response.context["results"].total, response.context["results"].capped) == (5, False)
+    assert "5 Treffer" in response.content.decode()
+    assert "mehr als" not in response.content.decode()
+
+
+def test_search_pages_through_the_capped_hits_without_repeating_one(client, world, settings):
+    settings.SEARCH_CANDIDATES = selectors.PER_PAGE + 3
+    CommentFactory.create_batch(selectors.PER_PAGE + 10, agenda_item=world.item, body="Carsharing im Quartier")
+
+    first = _get(client, world.organiser, q="Carsharing", kind="comment").context["results"]
+    second = _get(client, world.organiser, q="Carsharing", kind="comment").context["results"]
+    last = _get(client, world.organiser, q="Carsharing", kind="comment", page=2).context["results"]
+    beyond = _get(client, world.organiser, q="Carsharing", kind="comment", page=5).context["results"]
+
+    assert [hit.url for hit in first.hits] == [hit.url for hit in second.hits]
+    assert (first.num_pages, len(last.hits), beyond.number, len(beyond.hits)) == (2, 3, 2, 3)
+    assert {hit.url for hit in first.hits}.isdisjoint({hit.url for hit in last.hits})
+
+
+def test_search_finds_the_stem_and_the_longer_word_once_each_on_postgresql(client, world):
+    require(connection.vendor == "postgresql", "German stemming of PostgreSQL needs DATABASE_URL=postgres://…")
+    comments = [
+        CommentFactory(agenda_item=world.item, body="Die Beteiligung der Akteure."),
+        CommentFactory(agenda_item=world.item, body="Alle Akteure wurden beteiligt."),
+        CommentFactory(agenda_item=world.item, body="Beteiligung heißt: alle sind beteiligt."),
+    ]
+
+    hits = _get(client, world.organiser, q="Beteiligung", kind="comment").context["results"].hits
+
+    assert sorted(hit.url.rsplit("-", 1)[1] for hit in hits) == sorted(str(comment.pk) for comment in comments)
+
+
+def test_search_indexes_keep_a_short_pending_list_on_postgresql():
+    require(connection.vendor == "postgresql", "GIN indexes need PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname LIKE %s AND relkind = 'i'", ["%_search"])
+        options = dict(cursor.fetchall())
+
+    assert options["comment_search"] == ["gin_pending_list_limit=64"]
+    assert len(options) == 7
+    assert set(map(tuple, options.values())) == {("gin_pending_list_limit=64",)}
