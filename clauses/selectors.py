@@ -1,7 +1,8 @@
 """Read queries of the clauses app: the library, a strategy's positions, the comparison matrix."""
 
 import datetime
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -324,9 +325,12 @@ def revision_in_force(revisions: list[ClauseRevision], moment: datetime.datetime
     return chosen
 
 
-def revision_at(*, clause_id: int, moment: datetime.datetime) -> ClauseRevision | None:
-    """``revision_in_force`` for one clause, read from the database (two small queries at most)."""
-    revisions = ClauseRevision.objects.filter(clause_id=clause_id)
-    return (
-        revisions.filter(created_at__lte=moment).order_by("-revision").first() or revisions.order_by("revision").first()
-    )
+def revisions_by_clause(*, clause_ids: Iterable[int]) -> dict[int, list[ClauseRevision]]:
+    """The versions of each clause, in order (one query); a clause without versions maps to []."""
+    by_clause: dict[int, list[ClauseRevision]] = defaultdict(list)
+    clause_ids = set(clause_ids)
+    if clause_ids:
+        revisions = ClauseRevision.objects.filter(clause_id__in=clause_ids)
+        for revision in revisions.only("id", "clause_id", "revision", "created_at").order_by("revision"):
+            by_clause[revision.clause_id].append(revision)
+    return by_clause

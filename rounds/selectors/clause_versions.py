@@ -4,8 +4,8 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from clauses.models import Clause, ClauseRevision
-from clauses.selectors import RevisionEntry, clause_revisions, revision_in_force
+from clauses.models import Clause
+from clauses.selectors import RevisionEntry, clause_revisions, revision_in_force, revisions_by_clause
 from rounds.models import AgendaItem, Round
 
 
@@ -15,11 +15,7 @@ def discussed_revisions(*, items: list[AgendaItem], round_: Round | None = None)
     the item; before that (and for rows written past the services) it is the one in force at the round's
     start: for a round ahead, the current wording. ``round_`` is every item's round, or None when each
     item's round is loaded with it."""
-    by_clause: dict[int, list[ClauseRevision]] = defaultdict(list)
-    if items:
-        revisions = ClauseRevision.objects.filter(clause_id__in={item.clause_id for item in items})
-        for revision in revisions.only("id", "clause_id", "revision", "created_at").order_by("revision"):
-            by_clause[revision.clause_id].append(revision)
+    by_clause = revisions_by_clause(clause_ids=[item.clause_id for item in items])
     for item in items:
         revisions = by_clause[item.clause_id]
         starts_at = (round_ or item.round).starts_at

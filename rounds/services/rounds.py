@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from clauses.selectors import revision_at
+from clauses.selectors import revision_in_force, revisions_by_clause
 from rounds.models import AgendaItem, MeetingNote, Round, Series
 from rounds.services import delivery
 from rounds.services.cadence import cadence_next_date, cadence_next_slot
@@ -39,9 +39,11 @@ def agenda_revisions_fix(*, round_: Round) -> int:
     clause, its first). Items that have one keep it. Returns how many items were fixed."""
     if round_.status not in TOOK_PLACE:
         return 0
+    items = list(round_.agenda_items.filter(clause_revision__isnull=True).only("id", "clause_id"))
+    revisions = revisions_by_clause(clause_ids=[item.clause_id for item in items])
     fixed = []
-    for item in round_.agenda_items.filter(clause_revision__isnull=True):
-        revision = revision_at(clause_id=item.clause_id, moment=round_.starts_at)
+    for item in items:
+        revision = revision_in_force(revisions[item.clause_id], round_.starts_at)
         if revision is not None:
             AgendaItem.objects.filter(pk=item.pk, clause_revision__isnull=True).update(clause_revision=revision)
             fixed.append(item.pk)
