@@ -12,13 +12,15 @@ as a substring after a light German suffix stripping (:func:`light_stem`: "Betei
 both become "beteilig"). There is no ranking on SQLite; results keep a fixed order.
 """
 
+import json
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
-from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
+from django.db.models import F, Func, Value
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -109,30 +111,6 @@ def raw_query(words: list[str], *, prefix: bool = True) -> str:
     return " & ".join(f"{word}:*" if prefix else word for word in words)
 
 
-def postgres_query(words: list[str], *, prefix: bool = True) -> SearchQuery:
-    """All words, each stemmed by the ``german`` configuration and matched as a prefix (or, with
-    ``prefix=False``, as the stem itself: a subset of the matches that GIN finds several times faster)."""
-    return SearchQuery(raw_query(words, prefix=prefix), config=CONFIG, search_type="raw")
-
-
-def postgres_rank_sql(vector: str, words: list[str]) -> tuple[str, list[str]]:
-    """SQL (with its parameters) of the rank of the search vector ``vector`` (a column reference) for the
-    words: the same as ``SearchRank(vector, postgres_query(words))``."""
-    return f"ts_rank({vector}, to_tsquery(%s::regconfig, %s))", [CONFIG, raw_query(words)]
-
-
-def sqlite_match(field: str, words: list[str]) -> Q:
-    """Every word's stem somewhere in the lower-cased text of ``field``. SQLite's LIKE ignores the case of
-    ASCII letters only, so a stem that starts with an umlaut is tried capitalised too."""
-    condition = Q()
-    for stem in (light_stem(word) for word in words):
-        either = Q(**{f"{field}__contains": stem})
-        if not stem[:1].isascii():
-            either |= Q(**{f"{field}__contains": stem.capitalize()})
-        condition &= either
-    return condition
-
-
 def mark_hits(text: str, words: list[str], *, around: int = 18) -> str:
     """A snippet of ``text`` around its first hit, the hits between START and STOP (SQLite's headline)."""
     stems = [light_stem(word) for word in words]
@@ -159,17 +137,6 @@ def highlight_html(marked: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above, only our own tags added
 
 
-def joined(fields: Iterable[str]) -> models.Expression:
-    """The text of some columns, one after the other (for snippets over several fields)."""
-    names = list(fields)
-    if len(names) == 1:
-        return F(names[0])
-    parts: list = []
-    for name in names:
-        parts += [F(name), Value(" · ")]
-    return Concat(*parts[:-1], output_field=models.TextField())
-
-
 def pending_lists_shorten(schema_editor, *, index_names: Iterable[str]) -> None:
     """For a migration: give existing search indexes the short pending list of :class:`SearchIndex` and
     merge what waits in their lists now (PostgreSQL only; elsewhere there is nothing to do)."""
@@ -179,3 +146,97 @@ def pending_lists_shorten(schema_editor, *, index_names: Iterable[str]) -> None:
         quoted = schema_editor.quote_name(name)
         schema_editor.execute(f"ALTER INDEX {quoted} SET (gin_pending_list_limit = {PENDING_LIST_KB})")
         schema_editor.execute("SELECT gin_clean_pending_list(%s::regclass)", [quoted])
+
+
+# SQL of a search, written out (``rounds.selectors.search``): the same statement on both databases but for
+# these pieces. Each returns its SQL with the parameters of its placeholders, in their order.
+
+Sql = tuple[str, list]
+HEADLINE_OPTIONS = {
+    "StartSel": START,
+    "StopSel": STOP,
+    "MaxWords": 35,
+    "MinWords": 12,
+    "MaxFragments": 2,
+    "FragmentDelimiter": " … ",
+}
+
+
+def postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def match_sql(column: str, words: list[str], *, prefix: bool = True) -> Sql:
+    """The rows whose search vector ``column`` holds every word. PostgreSQL: each word stemmed by the
+    ``german`` configuration, matched as a prefix (or, with ``prefix=False``, as the stem itself: a subset of
+    the matches that GIN finds several times faster). SQLite: each word's stem (:func:`light_stem`) somewhere
+    in the lower-cased text; its LIKE ignores the case of ASCII letters only, so a stem that starts with an
+    umlaut is tried capitalised too."""
+    if postgres():
+        return f"{column} @@ to_tsquery(%s::regconfig, %s)", [CONFIG, raw_query(words, prefix=prefix)]
+    parts, params = [], []
+    for stem in (light_stem(word) for word in words):
+        variants = [stem] if stem[:1].isascii() else [stem, stem.capitalize()]
+        parts.append("(" + " OR ".join(f"{column} LIKE %s ESCAPE '\\'" for _ in variants) + ")")
+        params += [_like(variant) for variant in variants]
+    return " AND ".join(parts) or "1 = 1", params
+
+
+def rank_sql(column: str, words: list[str]) -> Sql:
+    """The rank of the search vector ``column`` for the words (SQLite: none, every row ranks the same)."""
+    if postgres():
+        return f"ts_rank({column}, to_tsquery(%s::regconfig, %s))", [CONFIG, raw_query(words)]
+    return "0.0", []
+
+
+@cache
+def _headline_options() -> str:
+    return ", ".join(connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in HEADLINE_OPTIONS.items())
+
+
+def snippet_sql(columns: Iterable[str], words: list[str]) -> dict[str, Sql]:
+    """What a result shows of its text: on PostgreSQL ``snippet``, the highlighted fragments around the words
+    (``ts_headline``); on SQLite the columns themselves, ``text_0`` …, for :func:`snippet_text`."""
+    names = list(columns)
+    if not postgres():
+        return {f"text_{i}": (name, []) for i, name in enumerate(names)}
+    text = names[0] if len(names) == 1 else "concat_ws(' · ', " + ", ".join(f"NULLIF({n}, '')" for n in names) + ")"
+    return {
+        "snippet": (
+            f"ts_headline(%s::regconfig, {text}, to_tsquery(%s::regconfig, %s), %s)",
+            [CONFIG, CONFIG, raw_query(words), _headline_options()],
+        )
+    }
+
+
+def snippet_text(doc: dict, words: list[str]) -> str:
+    """The snippet of a result's ``doc`` with the hits between START and STOP, on either database."""
+    if "snippet" in doc:
+        return doc["snippet"] or ""
+    texts = [doc[key] for key in sorted(key for key in doc if key.startswith("text_"))]
+    return mark_hits(" · ".join(filter(None, texts)), words)
+
+
+def object_sql(values: dict[str, Sql]) -> Sql:
+    """One JSON object of named SQL values (read back with :func:`object_load`)."""
+    function = "json_build_object" if postgres() else "json_object"
+    parts, params = [], []
+    for name, (sql, sql_params) in values.items():
+        parts.append(f"'{name}', {sql}")
+        params += sql_params
+    return f"{function}({', '.join(parts)})", params
+
+
+def object_load(value) -> dict:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def among_sql(column: str, ids: Iterable[int]) -> Sql:
+    """``column`` is one of the ids, written into the statement (they are integers): the planner knows how
+    many, in a plan of its own and in one it keeps for a prepared statement alike."""
+    values = ", ".join(str(int(each)) for each in sorted(ids))
+    return f"{column} IN ({values})", []

@@ -3,7 +3,11 @@ invalid fields that point assistive technology at their error text."""
 
 from html.parser import HTMLParser
 
+import pytest
 from django import forms
+from django.test.html import parse_html
+
+from strategy_exchange.forms import QuickSelect
 
 
 class SampleForm(forms.Form):
@@ -116,3 +120,15 @@ def test_valid_form_has_no_error_summary():
     assert form.is_valid()
     assert "error-summary" not in str(form)
     assert "aria-invalid" not in str(form)
+
+
+@pytest.mark.parametrize("value", [None, "", "2", ["3"]])
+def test_quick_select_writes_what_djangos_select_renders(value):
+    choices = [("", "alle"), (1, "Eins & <zwei>"), ("Gruppe", [(2, "Zwei"), (3, "Drei")]), (4, "Vier")]
+    attrs = {"id": "id_round", "class": "kern-form-input__select"}
+
+    quick = QuickSelect(choices=choices).render("round", value, attrs=attrs)
+    django = forms.Select(choices=choices).render("round", value, attrs=attrs)
+
+    assert parse_html(quick) == parse_html(django)
+    assert "<optgroup" in quick

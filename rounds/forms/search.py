@@ -1,11 +1,12 @@
 """The search form: the words and the filters, scoped to what the reader may see."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clauses.models import Clause
-from participants.models import Organisation, User
-from rounds.models import Round, Series
+from participants.models import Organisation
+from rounds.permissions import ReadableRound
 from rounds.selectors import search as selectors
 from strategy_exchange.forms import QuickSelect
 from strategy_exchange.search import query_words
@@ -13,9 +14,8 @@ from strategy_exchange.search import query_words
 QUERY_MAX_LENGTH = 200
 
 
-class RoundChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Round) -> str:
-        return str(_("%(series)s – Runde %(number)s") % {"series": obj.series.title, "number": obj.number})
+def _round_label(round_: ReadableRound, label: str) -> str:
+    return label % {"series": round_.series_title, "number": round_.number}
 
 
 class SearchForm(forms.Form):
@@ -32,29 +32,28 @@ class SearchForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Art aus der Liste.")},
     )
-    series = forms.ModelChoiceField(
+    series = forms.TypedChoiceField(
         widget=QuickSelect,
         label=_("Austauschreihe"),
-        queryset=Series.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("alle Reihen"),
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Reihe aus der Liste.")},
     )
-    round = RoundChoiceField(
+    round = forms.TypedChoiceField(
         widget=QuickSelect,
         label=_("Runde"),
-        queryset=Round.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("alle Runden"),
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Runde aus der Liste.")},
     )
-    clause = forms.ModelChoiceField(
+    clause = forms.TypedChoiceField(
         widget=QuickSelect,
         label=_("Klausel"),
-        queryset=Clause.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
-        to_field_name="number",
-        empty_label=_("alle Klauseln"),
         error_messages={"invalid_choice": _("Bitte wählen Sie eine Klausel aus der Liste.")},
     )
     organisation_kind = forms.ChoiceField(
@@ -70,12 +69,22 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": _("Bitte wählen Sie ein Bundesland aus der Liste.")},
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, rounds: list[ReadableRound], **kwargs):
+        """``rounds``: those the reader may read something of (``rounds.permissions.readable_rounds``), in the
+        order of their series' titles; the series and round filters offer these."""
         super().__init__(*args, **kwargs)
-        choices = selectors.filter_choices(user=user)
-        self.fields["series"].queryset = choices["series"]
-        self.fields["round"].queryset = choices["round"]
-        self.fields["clause"].queryset = choices["clause"]
+        series = {each.series_id: each.series_title for each in rounds}
+        label = gettext("%(series)s – Runde %(number)s")
+        self.fields["series"].choices = [("", _("alle Reihen")), *series.items()]
+        self.fields["round"].choices = [
+            ("", _("alle Runden")),
+            *((each.pk, _round_label(each, label)) for each in rounds),
+        ]
+        clauses = Clause.objects.order_by("number").values_list("number", "title")
+        self.fields["clause"].choices = [
+            ("", _("alle Klauseln")),
+            *((number, str(Clause(number=number, title=title))) for number, title in clauses),
+        ]
         self.fields["kind"].choices = [("", _("alles")), *selectors.KINDS.items()]
         self.fields["organisation_kind"].choices = [("", _("alle Arten")), *Organisation.Kind.choices]
         self.fields["state"].choices = [("", _("alle Bundesländer")), *Organisation.State.choices]

@@ -1,9 +1,10 @@
 """Search across the floors: one page of what a reader may find, best first.
 
-A search costs the same number of queries for any number of hits: one reads the page's rows (ranked across
-the sources) with the number of hits of every source, then one per source loads the page's rows of it with
-their snippets. The sources are in ``rounds.selectors.search_sources``; the machinery of the match
-(PostgreSQL ``german`` full text, a simpler match on SQLite) in ``strategy_exchange.search``.
+A search is one statement, written out: of each source (``rounds.selectors.search_sources``) the matches the
+reader may find, ranked across the sources, counted per source, one page of them, and what that page shows
+with its snippets. It costs the same for any number of hits, and (with the rounds the reader may read,
+``rounds.permissions.readable_rounds``, which the filters offer too) one query. The machinery of the match
+(PostgreSQL ``german`` full text, a simpler match on SQLite) is in ``strategy_exchange.search``.
 
 Its cost does not grow with the number of hits: of each source only the first ``SEARCH_CANDIDATES`` matches
 the reader may see (in the order the GIN index of the search vector yields them) are ranked, counted and
@@ -15,19 +16,14 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
 from django.utils.safestring import SafeString
 
-from clauses.models import Clause
-from participants.models import User
-from rounds import permissions
-from rounds.models import Round, Series
 from rounds.selectors.search_sources import FILTERS, KINDS, SOURCES, Reader, Source
 from strategy_exchange import search as fulltext
+from strategy_exchange.search import Sql
 
-__all__ = ["KINDS", "MAX_PAGE", "PER_PAGE", "Criteria", "Reader", "SearchPage", "filter_choices", "search"]
+__all__ = ["KINDS", "MAX_PAGE", "PER_PAGE", "Criteria", "Reader", "SearchPage", "search"]
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deeper pages are refused: nobody reads them, and they cost the most
@@ -35,13 +31,14 @@ MAX_PAGE = 50  # deeper pages are refused: nobody reads them, and they cost the 
 
 @dataclass(frozen=True)
 class Criteria:
-    """What is searched: the words (see ``strategy_exchange.search.query_words``) and the filters."""
+    """What is searched: the words (see ``strategy_exchange.search.query_words``) and the filters: the ids of
+    a series and a round, a clause's number, an organisation kind and a Bundesland."""
 
     words: list[str]
     kind: str = ""
-    series: Series | None = None
-    round: Round | None = None
-    clause: Clause | None = None
+    series: int | None = None
+    round: int | None = None
+    clause: int | None = None
     organisation_kind: str = ""
     state: str = ""
 
@@ -90,28 +87,6 @@ class SearchPage:
 # The search ----------------------------------------------------------------------------------------------
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _matching(source: Source, visible: QuerySet, *, criteria: Criteria) -> list[QuerySet]:
-    """The rows of the source that match, in parts that together hold each match once. On PostgreSQL the rows
-    with the words' stems themselves come first, then those with longer words only ("beteiligt" for
-    "Beteiligung"): GIN finds the stems several times faster than the prefixes, and when the stems alone
-    fill the candidates the second part is never run."""
-    queryset = visible
-    for name, value in criteria.filters().items():
-        queryset = queryset.filter(source.filters[name](value))
-    if not _postgres():
-        return [queryset.filter(fulltext.sqlite_match("search_vector", criteria.words)).order_by()]
-    stems = fulltext.postgres_query(criteria.words, prefix=False)
-    prefixes = fulltext.postgres_query(criteria.words)
-    return [
-        queryset.filter(search_vector=stems).order_by(),
-        queryset.filter(search_vector=prefixes).exclude(search_vector=stems).order_by(),
-    ]
-
-
 def sources_for(criteria: Criteria) -> list[Source]:
     """The sources the kind filter asks for that every given filter applies to."""
     given = set(criteria.filters())
@@ -122,109 +97,118 @@ def sources_for(criteria: Criteria) -> list[Source]:
     ]
 
 
-def _snippet(source: Source, criteria: Criteria):
-    return SearchHeadline(
-        fulltext.joined(source.snippet_fields),
-        fulltext.postgres_query(criteria.words),
-        config=fulltext.CONFIG,
-        start_sel=fulltext.START,
-        stop_sel=fulltext.STOP,
-        max_words=35,
-        min_words=12,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
+def _where(source: Source, visible: Sql, criteria: Criteria) -> Sql:
+    """What the reader may find of the source, narrowed by the filters."""
+    conditions, params = [visible[0]], list(visible[1])
+    for name, value in criteria.filters().items():
+        conditions.append(source.filters[name])
+        params.append(value)
+    return " AND ".join(f"({condition})" for condition in conditions), params
 
 
-def _snippet_text(source: Source, row: Model, criteria: Criteria) -> str:
-    if _postgres():
-        return row.search_snippet
-    text = " · ".join(filter(None, (getattr(row, name) for name in source.snippet_fields)))
-    return fulltext.mark_hits(text, criteria.words)
-
-
-def _candidates(parts: list[QuerySet], *, index: int, criteria: Criteria, cap: int) -> tuple[str, list]:
-    """SQL of the first ``cap + 1`` matches of one source with their rank and their number among them: the
-    subquery with its LIMIT and without an order stops once it has them (no row beyond is read or ranked)."""
-    columns = ("pk", "search_vector") if _postgres() else ("pk",)
-    first, *rest = (part.values_list(*columns) for part in parts)
-    matches = first.union(*rest, all=True) if rest else first
-    sql, params = matches[: cap + 1].query.get_compiler(using=first.db).as_sql()
-    rank, rank_params = (
-        fulltext.postgres_rank_sql("found.search_vector", criteria.words) if _postgres() else ("0.0", [])
-    )
-    statement = (
+def _candidates(source: Source, where: Sql, *, index: int, criteria: Criteria, cap: int) -> Sql:
+    """The first ``cap + 1`` matches of one source with their rank and their number among them: the
+    subquery with its LIMIT and without an order stops once it has them (no row beyond is read or ranked).
+    On PostgreSQL the rows with the words' stems themselves come first, then those with longer words only
+    ("beteiligt" for "Beteiligung"): GIN finds the stems several times faster than the prefixes, and when the
+    stems alone fill the candidates the second part is never run."""
+    words, (condition, params) = criteria.words, where
+    if fulltext.postgres():
+        stems, stem_params = fulltext.match_sql("t.search_vector", words, prefix=False)
+        prefixes, prefix_params = fulltext.match_sql("t.search_vector", words)
+        select = f"SELECT t.id AS pk, t.search_vector AS vector FROM {source.tables} WHERE {condition}"  # noqa: S608
+        matches = (
+            f"{select} AND {stems} UNION ALL {select} AND {prefixes} AND NOT ({stems})",
+            [*params, *stem_params, *params, *prefix_params, *stem_params],
+        )
+    else:
+        match, match_params = fulltext.match_sql("t.search_vector", words)
+        matches = f"SELECT t.id AS pk FROM {source.tables} WHERE {condition} AND {match}", [*params, *match_params]  # noqa: S608
+    rank, rank_params = fulltext.rank_sql("found.vector", words)
+    return (
         f"SELECT {rank} AS hit_rank, {index} AS hit_source, found.pk AS hit_id, "  # noqa: S608 - our own SQL
-        f"ROW_NUMBER() OVER () AS hit_n FROM ({sql}) found"
+        f"ROW_NUMBER() OVER () AS hit_n FROM ({matches[0]} LIMIT {cap + 1}) found",
+        [*rank_params, *matches[1]],
     )
-    return statement, [*rank_params, *params]
 
 
-def _ranked_page(
-    matching: list[list[QuerySet]], *, criteria: Criteria, cap: int, number: int
-) -> tuple[list[tuple], dict[int, int]]:
-    """One page of the hits, best first, and the matches of each source (at most ``cap + 1``), in one query:
-    the counts are window sums that every row of the page carries. A page beyond the last is the last one."""
-    parts = [_candidates(each, index=i, criteria=criteria, cap=cap) for i, each in enumerate(matching)]
-    union = " UNION ALL ".join(sql for sql, _ in parts)
+def _shown(source: Source, *, index: int, criteria: Criteria) -> Sql:
+    """What the page shows of its rows of one source, as one JSON object a row."""
+    values: dict[str, Sql] = {"id": ("t.id", [])}
+    values.update({name: (sql, []) for name, sql in source.shown.items()})
+    values.update(fulltext.snippet_sql(source.snippet_fields, criteria.words))
+    doc, params = fulltext.object_sql(values)
+    return (
+        f"SELECT {index} AS shown_source, t.id AS shown_id, {doc} AS doc FROM {source.tables} "  # noqa: S608
+        f"WHERE t.id IN (SELECT hit_id FROM page WHERE hit_source = {index})",
+        params,
+    )
+
+
+def _statement(found: list[tuple[Source, Sql]], *, criteria: Criteria, cap: int, number: int) -> Sql:
+    """One page of the hits, best first, with what they show and the matches of each source (at most
+    ``cap + 1``): the counts are window sums that every row of the page carries. A page beyond the last is
+    the last one."""
+    candidates = [
+        _candidates(source, where, index=i, criteria=criteria, cap=cap) for i, (source, where) in enumerate(found)
+    ]
+    shown = [_shown(source, index=i, criteria=criteria) for i, (source, _) in enumerate(found)]
     per_source = ", ".join(
-        f"SUM(CASE WHEN hit_source = {i} THEN 1 ELSE 0 END) OVER () AS hits_{i}" for i in range(len(matching))
+        f"SUM(CASE WHEN hit_source = {i} THEN 1 ELSE 0 END) OVER () AS hits_{i}" for i in range(len(found))
     )
-    counts = ", ".join(f"hits_{i}" for i in range(len(matching)))
-    least, greatest = ("LEAST", "GREATEST") if _postgres() else ("MIN", "MAX")
+    counts = ", ".join(f"hits_{i}" for i in range(len(found)))
+    least, greatest = ("LEAST", "GREATEST") if fulltext.postgres() else ("MIN", "MAX")
     last_offset = f"{greatest}(((SELECT COUNT(*) FROM hits WHERE hit_n <= {cap}) - 1) / {PER_PAGE} * {PER_PAGE}, 0)"  # noqa: S608
-    statement = (
-        f"WITH hits AS (SELECT hit_rank, hit_source, hit_id, hit_n, {per_source} FROM ({union}) candidates) "  # noqa: S608
-        f"SELECT hit_rank, hit_source, hit_id, {counts} FROM hits WHERE hit_n <= {cap} "
-        f"ORDER BY hit_rank DESC, hit_source, hit_id DESC LIMIT {PER_PAGE} OFFSET {least}(%s, {last_offset})"
+    order = "hit_rank DESC, hit_source, hit_id DESC"
+    sql = (
+        f"WITH hits AS (SELECT hit_rank, hit_source, hit_id, hit_n, {per_source} "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(sql for sql, _ in candidates)}) candidates), "
+        f"page AS (SELECT hit_rank, hit_source, hit_id, {counts} FROM hits WHERE hit_n <= {cap} "
+        f"ORDER BY {order} LIMIT {PER_PAGE} OFFSET {least}(%s, {last_offset})) "
+        f"SELECT hit_rank, hit_source, hit_id, {counts}, doc FROM page "
+        f"JOIN ({' UNION ALL '.join(sql for sql, _ in shown)}) shown "
+        f"ON shown_source = hit_source AND shown_id = hit_id ORDER BY {order}"
     )
-    params = [param for _, part in parts for param in part]
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, (number - 1) * PER_PAGE])
-        fetched = cursor.fetchall()
-    if not fetched:
-        return [], dict.fromkeys(range(len(matching)), 0)
-    return [tuple(row[:3]) for row in fetched], {i: int(fetched[0][3 + i]) for i in range(len(matching))}
+    params = [param for _, part in candidates for param in part]
+    params.append((number - 1) * PER_PAGE)
+    params += [param for _, part in shown for param in part]
+    return sql, params
 
 
 def search(*, reader: Reader, criteria: Criteria, page: int = 1, cap: int | None = None) -> SearchPage:
-    """One page of what ``reader`` may find, best first (on PostgreSQL), in one query for the page and the
-    counts, and one per source the reader may find rows of. Of each source the first ``cap`` matches
-    (``SEARCH_CANDIDATES``) are ranked."""
+    """One page of what ``reader`` may find, best first (on PostgreSQL), in one query. Of each source the
+    first ``cap`` matches (``SEARCH_CANDIDATES``) are ranked."""
     cap = cap or settings.SEARCH_CANDIDATES
-    visible = [(source, source.visible(reader)) for source in sources_for(criteria)]
     # A kind the reader may not find at all costs nothing.
-    visible = [(source, queryset) for source, queryset in visible if not queryset.query.is_empty()]
-    if not criteria.words or not visible:
+    found = [(source, where) for source in sources_for(criteria) if (where := source.visible(reader)) is not None]
+    if not criteria.words or not found:
         return SearchPage(hits=[], number=1, num_pages=1, total=0)
-    sources = [source for source, _ in visible]
-    matching = [_matching(source, queryset, criteria=criteria) for source, queryset in visible]
-    rows, found = _ranked_page(matching, criteria=criteria, cap=cap, number=max(page, 1))
-    counts = {i: min(count, cap) for i, count in found.items()}
+    sql, params = _statement(
+        [(source, _where(source, where, criteria)) for source, where in found],
+        criteria=criteria,
+        cap=cap,
+        number=max(page, 1),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    sources = [source for source, _ in found]
+    width = len(sources)
+    matched = {i: int(rows[0][3 + i]) for i in range(width)} if rows else dict.fromkeys(range(width), 0)
+    counts = {i: min(count, cap) for i, count in matched.items()}
     total = sum(counts.values())
     num_pages = max(1, min(MAX_PAGE, math.ceil(total / PER_PAGE)))
     number = min(max(page, 1), max(1, math.ceil(total / PER_PAGE)))  # as the query chose it
-    loaded: dict[tuple[int, int], Model] = {}
-    for i, source in enumerate(sources):
-        ids = [pk for _, index, pk in rows if index == i]
-        # One query per source on every page, with rows of it or not: the same count for any number of hits.
-        queryset = source.load(source.model.objects.filter(pk__in=ids or [0]).defer("search_vector"), reader)
-        if _postgres():
-            queryset = queryset.annotate(search_snippet=_snippet(source, criteria))
-        loaded.update({(i, row.pk): row for row in queryset})
     hits = []
-    for _score, i, pk in rows:
-        row = loaded.get((i, pk))
-        if row is None:  # deleted meanwhile
-            continue
-        source = sources[i]
-        shown = source.hit(row, reader)
-        snippet = fulltext.highlight_html(_snippet_text(source, row, criteria))
+    for row in rows:
+        source, doc = sources[row[1]], fulltext.object_load(row[-1])
+        shown = source.hit(doc, reader)
+        snippet = fulltext.highlight_html(fulltext.snippet_text(doc, criteria.words))
         hits.append(Hit(source.kind, str(KINDS[source.kind]), shown.title, shown.url, shown.context, snippet))
     by_kind: dict[str, tuple[int, bool]] = {}
     for i, source in enumerate(sources):
         count, capped = by_kind.get(source.kind, (0, False))
-        by_kind[source.kind] = (count + counts[i], capped or found[i] > cap)
+        by_kind[source.kind] = (count + counts[i], capped or matched[i] > cap)
     summary = [(kind, str(KINDS[kind]), count, capped) for kind, (count, capped) in by_kind.items() if count]
     return SearchPage(
         hits=hits,
@@ -235,18 +219,3 @@ def search(*, reader: Reader, criteria: Criteria, page: int = 1, cap: int | None
         capped=any(capped for *_, capped in summary),
         cap=cap,
     )
-
-
-def filter_choices(*, user: User) -> dict[str, QuerySet]:
-    """The series, rounds and clauses the search form offers the reader: rounds they may open or whose
-    published report opens their comments to them, and the series of those."""
-    rounds = Round.objects.filter(
-        Q(pk__in=permissions.visible_rounds(user).values("pk"))
-        | Q(pk__in=permissions.published_comment_rounds(user).values("pk"))
-    )
-    # Only what the options show: a reader may filter by a few hundred rounds.
-    return {
-        "series": Series.objects.filter(pk__in=rounds.values("series")).only("title").order_by("title"),
-        "round": rounds.select_related("series").only("number", "series__title").order_by("series__title", "number"),
-        "clause": Clause.objects.only("number", "title").order_by("number"),
-    }

@@ -1,14 +1,16 @@
 """What search finds: one :class:`Source` per kind of row in ``SOURCES``, with which rows the reader may find
-(the permission predicates of each floor), how the filters reach it and what its results show.
+(the permission rules of each floor, from :class:`Reader`), how the filters reach it and what its results show.
 
-Another kind is one more entry; its model needs a ``search_vector``
+Each source is written out as SQL pieces of the one statement of a search (``rounds.selectors.search``): the
+table with its joins as ``t`` …, a condition for what the reader may find, one per filter, and the values a
+result shows. Another kind is one more entry; its model needs a ``search_vector``
 (``strategy_exchange.search.search_vector_field``) with its index.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from clauses.models import Clause, Position
 from participants.models import Organisation, Strategy, StrategyPage, User
 from participants.permissions import can_view_strategies
-from rounds import permissions
-from rounds.models import AgendaItem, Comment, Invitation, MeetingNote
+from rounds.models import AgendaItem, Comment, Invitation, MeetingNote, Round, Series
+from rounds.permissions import ReadableRound
 from rounds.selectors.discussion import former_representative_label
 from rounds.services.comments import comment_public_attribution
+from strategy_exchange.search import Sql, among_sql
 
 KINDS = {
     "clause": gettext_lazy("Klauseln"),
@@ -34,18 +37,35 @@ FILTERS = ("series", "round", "clause", "organisation_kind", "state")
 
 @dataclass(frozen=True)
 class Reader:
-    """Who searches, with what the navigation already knows (no query of its own)."""
+    """Who searches, with what the navigation already knows and the rounds they may read something of
+    (``rounds.permissions.readable_rounds``): no query of its own."""
 
     user: User
     organiser: bool = False
+    rounds: tuple[ReadableRound, ...] = ()
 
     @property
     def signed_in(self) -> bool:
         return bool(self.user.is_authenticated)
 
-    @property
+    @cached_property
     def may_view_strategies(self) -> bool:
         return can_view_strategies(self.user)
+
+    @cached_property
+    def inside(self) -> frozenset[int]:
+        """Rounds opened to the reader: every comment of them, internal ones too."""
+        return frozenset(each.pk for each in self.rounds if each.inside)
+
+    @cached_property
+    def published(self) -> frozenset[int]:
+        """Rounds whose published report opens their quotable and anonymised comments to the reader."""
+        return frozenset(each.pk for each in self.rounds if each.published)
+
+    @cached_property
+    def managed(self) -> frozenset[int]:
+        """Rounds of the series the reader organises (all for staff): their notes too."""
+        return frozenset(each.pk for each in self.rounds if each.managed)
 
 
 @dataclass(frozen=True)
@@ -61,219 +81,301 @@ class Found:
 class Source:
     key: str  # unique among the sources
     kind: str  # one of KINDS: the kind filter and the label of its results
-    model: type[Model]
-    snippet_fields: tuple[str, ...]
-    visible: Callable[[Reader], QuerySet]  # the rows the reader may find
-    filters: dict[str, Callable[[object], Q]]  # the filters that apply, by name; a source without one drops out
-    load: Callable[[QuerySet, Reader], QuerySet]  # the page's rows with what ``hit`` reads
-    hit: Callable[[Model, Reader], Found]
+    model: type
+    tables: str  # FROM: the model's table as ``t`` with what the conditions and the shown values join
+    snippet_fields: tuple[str, ...]  # SQL columns of the text a snippet is taken from
+    visible: Callable[[Reader], Sql | None]  # the rows the reader may find; None: none at all
+    filters: dict[str, str]  # the filters that apply, by name, each with one placeholder; others drop it out
+    shown: dict[str, str] = field(default_factory=dict)  # SQL values ``hit`` reads, by name
+    hit: Callable[[dict, Reader], Found] = lambda doc, reader: Found("", "")
 
 
-# The sources ----------------------------------------------------------------------------------------------
+def _table(model) -> str:
+    return model._meta.db_table
 
 
-def _agenda_of(clause_filter: Q) -> Q:
-    return Q(Exists(AgendaItem.objects.filter(clause_filter, clause=OuterRef("pk"))))
+def _everything(reader: Reader) -> Sql:
+    return "1 = 1", []
 
 
-def _clause_hit(clause: Clause, reader: Reader) -> Found:
-    return Found(title=str(clause), url=reverse("rounds:clause_history", kwargs={"number": clause.number}))
+def _strategies(condition: str) -> Callable[[Reader], Sql | None]:
+    """Rows the signed-in compare across organisations (as the matrix shows them)."""
+    return lambda reader: (condition, []) if reader.may_view_strategies else None
 
 
-def _comments_visible(reader: Reader) -> QuerySet:
+def _round(doc: dict) -> Round:
+    """The round a result names, as its ``__str__`` writes it."""
+    return Round(pk=doc["round_id"], number=doc["round_number"], series=Series(title=doc["series_title"]))
+
+
+def _clause(doc: dict) -> Clause:
+    return Clause(number=doc["clause_number"], title=doc["clause_title"])
+
+
+def _organisation(doc: dict) -> Organisation | None:
+    if doc.get("organisation_id") is None:
+        return None
+    return Organisation(pk=doc["organisation_id"], name=doc["organisation_name"] or "")
+
+
+ROUND_SHOWN = {"round_id": "r.id", "round_number": "r.number", "series_title": "s.title"}
+CLAUSE_SHOWN = {"clause_number": "cl.number", "clause_title": "cl.title"}
+
+
+# Clauses ---------------------------------------------------------------------------------------------------
+
+AGENDA, ROUNDS = _table(AgendaItem), _table(Round)
+
+
+def _clause_hit(doc: dict, reader: Reader) -> Found:
+    return Found(title=str(_clause(doc)), url=reverse("rounds:clause_history", kwargs={"number": doc["clause_number"]}))
+
+
+# Comments --------------------------------------------------------------------------------------------------
+
+
+def _comments_visible(reader: Reader) -> Sql | None:
     """Neither hidden nor deleted ones; internal ones only in the reader's rounds (invitees and organisers),
     the quotable and anonymised ones also where the published report opens them to the reader."""
-    user = reader.user
-    outside = Q(agenda_item__round__in=permissions.published_comment_rounds(user)) & ~Q(
-        confidentiality=Comment.Confidentiality.INTERNAL
+    readable, params = [], []
+    if reader.inside:
+        sql, ids = among_sql("ai.round_id", reader.inside)
+        readable.append(sql)
+        params += ids
+    if reader.published:
+        sql, ids = among_sql("ai.round_id", reader.published)
+        readable.append(f"({sql} AND t.confidentiality <> %s)")
+        params += [*ids, Comment.Confidentiality.INTERNAL]
+    if not readable:
+        return None
+    condition = f"t.deleted_at IS NULL AND t.moderation = %s AND ({' OR '.join(readable)})"
+    return condition, [Comment.Moderation.VISIBLE, *params]
+
+
+def _comment_hit(doc: dict, reader: Reader) -> Found:
+    organisation = _organisation(doc)
+    comment = Comment(
+        pk=doc["id"],
+        author_id=doc["author_id"],
+        organisation_id=doc["organisation_id"],
+        confidentiality=doc["confidentiality"],
+        moderation=doc["moderation"],
     )
-    readable = outside | Q(agenda_item__round__in=permissions.visible_rounds(user)) if reader.signed_in else outside
-    return Comment.objects.filter(readable, deleted_at__isnull=True, moderation=Comment.Moderation.VISIBLE)
-
-
-def _comments_load(queryset: QuerySet, reader: Reader) -> QuerySet:
-    queryset = queryset.select_related("agenda_item__round__series", "agenda_item__clause", "author", "organisation")
-    if not reader.signed_in:
-        return queryset.annotate(reader_in_round=Value(False))
-    in_round = permissions.visible_rounds(reader.user).filter(pk=OuterRef("agenda_item__round_id"))
-    return queryset.annotate(reader_in_round=Exists(in_round))
-
-
-def _comment_hit(comment: Comment, reader: Reader) -> Found:
-    item = comment.agenda_item
-    if not comment.reader_in_round:
+    comment.organisation = organisation
+    if doc["round_id"] not in reader.inside:
         by = comment_public_attribution(comment) or ""
     elif comment.author_id is None:
         by = former_representative_label(comment)
     else:
-        by = ", ".join(filter(None, [comment.author.get_full_name(), getattr(comment.organisation, "name", "")]))
-    url = reverse("rounds:discussion", kwargs={"round_pk": item.round_id, "number": item.clause.number})
+        author = User(full_name=doc["author_name"] or "", email=doc["author_email"] or "")
+        by = ", ".join(filter(None, [author.get_full_name(), organisation.name if organisation else ""]))
+    clause = _clause(doc)
+    url = reverse("rounds:discussion", kwargs={"round_pk": doc["round_id"], "number": clause.number})
     return Found(
-        title=_("Kommentar zu %(clause)s") % {"clause": item.clause},
+        title=_("Kommentar zu %(clause)s") % {"clause": clause},
         url=f"{url}#comment-{comment.pk}",
-        context=" · ".join(filter(None, [str(item.round), by])),
+        context=" · ".join(filter(None, [str(_round(doc)), by])),
     )
 
 
-def _notes_visible(reader: Reader) -> QuerySet:
+# Notes -----------------------------------------------------------------------------------------------------
+
+
+def _notes_visible(reader: Reader) -> Sql | None:
     """Only the organisers of the round's series (and staff) read its notes."""
-    if not reader.signed_in:
-        return MeetingNote.objects.none()
-    return MeetingNote.objects.filter(round__series__in=permissions.managed_series(reader.user)).exclude(body="")
+    if not reader.managed:
+        return None
+    sql, params = among_sql("t.round_id", reader.managed)
+    return f"{sql} AND t.body <> ''", params
 
 
-def _note_hit(note: MeetingNote, reader: Reader) -> Found:
-    where = str(note.round)
-    if note.agenda_item_id is not None:
-        where = f"{where} · {note.agenda_item.clause}"
+def _note_hit(doc: dict, reader: Reader) -> Found:
+    where = str(_round(doc))
+    if doc["agenda_item_id"] is not None:
+        where = f"{where} · {_clause(doc)}"
     return Found(
-        title=_("Protokollnotiz") if not note.is_key_finding else _("Protokollnotiz (Kernergebnis)"),
-        url=reverse("orga:notes", kwargs={"pk": note.round_id}),
+        title=_("Protokollnotiz (Kernergebnis)") if doc["is_key_finding"] else _("Protokollnotiz"),
+        url=reverse("orga:notes", kwargs={"pk": doc["round_id"]}),
         context=where,
     )
 
 
-def _strategies(queryset: QuerySet) -> Callable[[Reader], QuerySet]:
-    """Rows the signed-in compare across organisations (as the matrix shows them)."""
-    return lambda reader: queryset if reader.may_view_strategies else queryset.none()
+# Strategies, their positions and pages, organisations ------------------------------------------------------
 
 
-def _position_hit(position: Position, reader: Reader) -> Found:
-    strategy, clause = position.strategy, position.clause
+def _position_hit(doc: dict, reader: Reader) -> Found:
+    clause = _clause(doc)
+    status = Position(status=doc["status"]).get_status_display()
     return Found(
-        title=f"{strategy.organisation.name} – {clause}",
-        url=reverse("clauses:position_quote", kwargs={"strategy_pk": strategy.pk, "number": clause.number}),
-        context=f"{strategy.title} · {position.get_status_display()}",
+        title=f"{doc['organisation_name']} – {clause}",
+        url=reverse("clauses:position_quote", kwargs={"strategy_pk": doc["strategy_id"], "number": clause.number}),
+        context=f"{doc['strategy_title']} · {status}",
     )
 
 
-def _strategy_hit(strategy: Strategy, reader: Reader) -> Found:
-    url = reverse("participants:strategy_file", kwargs={"pk": strategy.pk}) if strategy.file else strategy.url
-    return Found(title=strategy.title, url=url, context=strategy.organisation.name)
+def _strategy_hit(doc: dict, reader: Reader) -> Found:
+    url = reverse("participants:strategy_file", kwargs={"pk": doc["id"]}) if doc["file"] else doc["url"]
+    return Found(title=doc["title"], url=url, context=doc["organisation_name"])
 
 
-def _strategy_page_hit(page: StrategyPage, reader: Reader) -> Found:
+def _strategy_page_hit(doc: dict, reader: Reader) -> Found:
     """A page of a strategy's document: the file opened at that page (PDF viewers follow ``#page=``)."""
-    strategy = page.strategy
-    url = reverse("participants:strategy_file", kwargs={"pk": strategy.pk}) + f"#page={page.number}"
+    url = reverse("participants:strategy_file", kwargs={"pk": doc["strategy_id"]}) + f"#page={doc['number']}"
     return Found(
-        title=_("%(title)s, Seite %(page)d") % {"title": strategy.title, "page": page.number},
+        title=_("%(title)s, Seite %(page)d") % {"title": doc["strategy_title"], "page": doc["number"]},
         url=url,
-        context=strategy.organisation.name,
+        context=doc["organisation_name"],
     )
 
 
-def _organisation_hit(organisation: Organisation, reader: Reader) -> Found:
+def _organisation_hit(doc: dict, reader: Reader) -> Found:
+    organisation = Organisation(kind=doc["kind"], state=doc["state"])
     if reader.organiser:
-        url = reverse("orga:organisation_detail", kwargs={"slug": organisation.slug})
+        url = reverse("orga:organisation_detail", kwargs={"slug": doc["slug"]})
     else:
-        url = reverse("clauses:matrix") + f"?kind={organisation.kind}"
-    parts = [organisation.get_kind_display(), organisation.get_state_display(), organisation.place]
-    return Found(title=organisation.name, url=url, context=" · ".join(filter(None, parts)))
+        url = reverse("clauses:matrix") + f"?kind={doc['kind']}"
+    parts = [organisation.get_kind_display(), organisation.get_state_display(), doc["place"]]
+    return Found(title=doc["name"], url=url, context=" · ".join(filter(None, parts)))
 
 
-def _invited(invitation_filter: Q) -> Q:
-    return Q(Exists(Invitation.objects.filter(invitation_filter, organisation=OuterRef("pk"))))
-
+CLAUSES, COMMENTS, NOTES = _table(Clause), _table(Comment), _table(MeetingNote)
+POSITIONS, STRATEGIES, PAGES = _table(Position), _table(Strategy), _table(StrategyPage)
+ORGANISATIONS, USERS, INVITATIONS = _table(Organisation), _table(User), _table(Invitation)
+SERIES = _table(Series)
+ORGANISATION_FILTERS = {"organisation_kind": "o.kind = %s", "state": "o.state = %s"}
 
 SOURCES: list[Source] = [
     Source(
         key="clause",
         kind="clause",
         model=Clause,
-        snippet_fields=("typical_wording", "explanation", "keywords"),
-        visible=lambda reader: Clause.objects.all(),
+        tables=f"{CLAUSES} t",
+        snippet_fields=("t.typical_wording", "t.explanation", "t.keywords"),
+        visible=_everything,
         filters={
-            "series": lambda series: _agenda_of(Q(round__series=series)),
-            "round": lambda round_: _agenda_of(Q(round=round_)),
-            "clause": lambda clause: Q(pk=clause.pk),
+            "series": f"EXISTS(SELECT 1 FROM {AGENDA} a JOIN {ROUNDS} ar ON ar.id = a.round_id"  # noqa: S608
+            " WHERE a.clause_id = t.id AND ar.series_id = %s)",
+            "round": f"EXISTS(SELECT 1 FROM {AGENDA} a WHERE a.clause_id = t.id AND a.round_id = %s)",  # noqa: S608
+            "clause": "t.number = %s",
         },
-        load=lambda queryset, reader: queryset,
+        shown={"clause_number": "t.number", "clause_title": "t.title"},
         hit=_clause_hit,
     ),
     Source(
         key="comment",
         kind="comment",
         model=Comment,
-        snippet_fields=("body",),
+        tables=(
+            f"{COMMENTS} t JOIN {AGENDA} ai ON ai.id = t.agenda_item_id"
+            f" LEFT JOIN {ROUNDS} r ON r.id = ai.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
+            f" LEFT JOIN {CLAUSES} cl ON cl.id = ai.clause_id LEFT JOIN {USERS} u ON u.id = t.author_id"
+            f" LEFT JOIN {ORGANISATIONS} o ON o.id = t.organisation_id"
+        ),
+        snippet_fields=("t.body",),
         visible=_comments_visible,
         filters={
-            "series": lambda series: Q(agenda_item__round__series=series),
-            "round": lambda round_: Q(agenda_item__round=round_),
-            "clause": lambda clause: Q(agenda_item__clause=clause),
-            "organisation_kind": lambda kind: Q(organisation__kind=kind),
-            "state": lambda state: Q(organisation__state=state),
+            "series": "r.series_id = %s",
+            "round": "ai.round_id = %s",
+            "clause": "cl.number = %s",
+            **ORGANISATION_FILTERS,
         },
-        load=_comments_load,
+        shown={
+            **ROUND_SHOWN,
+            **CLAUSE_SHOWN,
+            "author_id": "t.author_id",
+            "author_name": "u.full_name",
+            "author_email": "u.email",
+            "organisation_id": "t.organisation_id",
+            "organisation_name": "o.name",
+            "confidentiality": "t.confidentiality",
+            "moderation": "t.moderation",
+        },
         hit=_comment_hit,
     ),
     Source(
         key="note",
         kind="note",
         model=MeetingNote,
-        snippet_fields=("body",),
+        tables=(
+            f"{NOTES} t LEFT JOIN {ROUNDS} r ON r.id = t.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
+            f" LEFT JOIN {AGENDA} ai ON ai.id = t.agenda_item_id LEFT JOIN {CLAUSES} cl ON cl.id = ai.clause_id"
+        ),
+        snippet_fields=("t.body",),
         visible=_notes_visible,
-        filters={
-            "series": lambda series: Q(round__series=series),
-            "round": lambda round_: Q(round=round_),
-            "clause": lambda clause: Q(agenda_item__clause=clause),
+        filters={"series": "r.series_id = %s", "round": "t.round_id = %s", "clause": "cl.number = %s"},
+        shown={
+            **ROUND_SHOWN,
+            **CLAUSE_SHOWN,
+            "agenda_item_id": "t.agenda_item_id",
+            "is_key_finding": "t.is_key_finding",
         },
-        load=lambda queryset, reader: queryset.select_related("round__series", "agenda_item__clause"),
         hit=_note_hit,
     ),
     Source(
         key="position",
         kind="position",
         model=Position,
-        snippet_fields=("quote",),
-        visible=_strategies(Position.objects.exclude(quote="")),
-        filters={
-            "clause": lambda clause: Q(clause=clause),
-            "organisation_kind": lambda kind: Q(strategy__organisation__kind=kind),
-            "state": lambda state: Q(strategy__organisation__state=state),
+        tables=(
+            f"{POSITIONS} t JOIN {STRATEGIES} st ON st.id = t.strategy_id"
+            f" LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id LEFT JOIN {CLAUSES} cl ON cl.id = t.clause_id"
+        ),
+        snippet_fields=("t.quote",),
+        visible=_strategies("t.quote <> ''"),
+        filters={"clause": "cl.number = %s", **ORGANISATION_FILTERS},
+        shown={
+            **CLAUSE_SHOWN,
+            "strategy_id": "t.strategy_id",
+            "strategy_title": "st.title",
+            "organisation_name": "o.name",
+            "status": "t.status",
         },
-        load=lambda queryset, reader: queryset.select_related("strategy__organisation", "clause"),
         hit=_position_hit,
     ),
     Source(
         key="strategy",
         kind="strategy",
         model=Strategy,
-        snippet_fields=("title",),
-        visible=_strategies(Strategy.objects.all()),
-        filters={
-            "organisation_kind": lambda kind: Q(organisation__kind=kind),
-            "state": lambda state: Q(organisation__state=state),
-        },
-        load=lambda queryset, reader: queryset.select_related("organisation"),
+        tables=f"{STRATEGIES} t LEFT JOIN {ORGANISATIONS} o ON o.id = t.organisation_id",
+        snippet_fields=("t.title",),
+        visible=_strategies("1 = 1"),
+        filters=ORGANISATION_FILTERS,
+        shown={"title": "t.title", "file": "t.file", "url": "t.url", "organisation_name": "o.name"},
         hit=_strategy_hit,
     ),
     Source(
         key="strategy_page",
         kind="strategy",
         model=StrategyPage,
-        snippet_fields=("text",),
-        visible=_strategies(StrategyPage.objects.all()),
-        filters={
-            "organisation_kind": lambda kind: Q(strategy__organisation__kind=kind),
-            "state": lambda state: Q(strategy__organisation__state=state),
+        tables=(
+            f"{PAGES} t JOIN {STRATEGIES} st ON st.id = t.strategy_id"
+            f" LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id"
+        ),
+        snippet_fields=("t.text",),
+        visible=_strategies("1 = 1"),
+        filters=ORGANISATION_FILTERS,
+        shown={
+            "strategy_id": "t.strategy_id",
+            "number": "t.number",
+            "strategy_title": "st.title",
+            "organisation_name": "o.name",
         },
-        load=lambda queryset, reader: queryset.select_related("strategy__organisation"),
         hit=_strategy_page_hit,
     ),
     Source(
         key="organisation",
         kind="organisation",
         model=Organisation,
-        snippet_fields=("name", "place"),
-        visible=_strategies(Organisation.objects.all()),
+        tables=f"{ORGANISATIONS} t",
+        snippet_fields=("t.name", "t.place"),
+        visible=_strategies("1 = 1"),
         filters={
-            "series": lambda series: _invited(Q(round__series=series)),
-            "round": lambda round_: _invited(Q(round=round_)),
-            "organisation_kind": lambda kind: Q(kind=kind),
-            "state": lambda state: Q(state=state),
+            "series": f"EXISTS(SELECT 1 FROM {INVITATIONS} i JOIN {ROUNDS} ir ON ir.id = i.round_id"  # noqa: S608
+            " WHERE i.organisation_id = t.id AND ir.series_id = %s)",
+            "round": f"EXISTS(SELECT 1 FROM {INVITATIONS} i WHERE i.organisation_id = t.id AND i.round_id = %s)",  # noqa: S608
+            "organisation_kind": "t.kind = %s",
+            "state": "t.state = %s",
         },
-        load=lambda queryset, reader: queryset,
+        shown={"name": "t.name", "slug": "t.slug", "kind": "t.kind", "state": "t.state", "place": "t.place"},
         hit=_organisation_hit,
     ),
 ]

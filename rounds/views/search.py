@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from rounds import permissions
 from rounds.context_processors import nav_of
 from rounds.forms.search import SearchForm
 from rounds.selectors import search as selectors
@@ -21,10 +22,11 @@ def _requested_page(value: str | None) -> int:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None, user=request.user)
+    rounds = permissions.readable_rounds(request.user)
+    form = SearchForm(request.GET or None, rounds=rounds)
     results = None
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-        reader = selectors.Reader(user=request.user, organiser=nav_of(request).organiser)
+        reader = selectors.Reader(user=request.user, organiser=nav_of(request).organiser, rounds=tuple(rounds))
         results = selectors.search(
             reader=reader, criteria=form.criteria(), page=_requested_page(request.GET.get("page"))
         )
