@@ -23,7 +23,7 @@ from participants.models import User
 from participants.validators import validate_pdf
 from rounds.models import FollowUpReport, Round
 from rounds.services.report_content import report_content, report_organisations
-from rounds.services.report_pdf import PdfEngineError, render_pdf
+from rounds.services.report_pdf import PdfEngineError, engine_take, render_pdf
 from strategy_exchange.errors import DomainError
 from strategy_exchange.fragments import rows_changed
 
@@ -81,7 +81,8 @@ def report_build(*, report_id: int) -> bool:
     """Build HTML and PDF of a queued report. Returns False when there was nothing to build or it failed.
 
     The attempt is counted when the build is claimed, before anything can crash; the PDF is made in a
-    child process with a time limit (:func:`rounds.services.report_pdf.render_pdf`). A failed attempt
+    child process with a time limit (:func:`rounds.services.report_pdf.render_pdf`), taken (or started)
+    first, so that it loads the PDF engine while the content is read and rendered. A failed attempt
     puts the report back into the queue, the last one (``REPORT_BUILD_MAX_ATTEMPTS``) marks it failed
     with the reason, which the organiser sees with a button to try again (:func:`report_retry`)."""
     started_at = timezone.now()
@@ -91,16 +92,18 @@ def report_build(*, report_id: int) -> bool:
     ).update(status=FollowUpReport.Status.BUILDING, progress=5, attempts=F("attempts") + 1, built_at=started_at)
     if not claimed:
         return False
+    engine = engine_take()
     report = FollowUpReport.objects.select_related("round__series").get(pk=report_id)
     built_at = started_at
     try:
         html = report_render_html(report=report, built_at=built_at)
         _progress(report_id, 40)
-        pdf = render_pdf(report=report, html=html)
+        pdf = render_pdf(report=report, html=html, engine=engine)
         _progress(report_id, 85)
         filename = f"nachbericht-{report.round.series.slug}-runde-{report.round.number}-v{report.version}.pdf"
         report.pdf.save(filename, ContentFile(pdf), save=False)
     except Exception as exc:
+        engine.discard()  # unused when the HTML failed; ended already otherwise
         error = str(exc) if isinstance(exc, PdfEngineError) else f"{exc.__class__.__name__}: {exc}"
         logger.warning("Report %s, attempt %s failed: %s", report_id, report.attempts, error)
         _attempt_failed(report_id=report_id, error=error)

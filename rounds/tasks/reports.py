@@ -1,7 +1,7 @@
 """Report tasks: build, and announce to the participants (their emails go through the outbox)."""
 
 from celery import shared_task
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 
 from rounds.services import report_delivery, report_pdf, reports
 
@@ -10,6 +10,12 @@ from rounds.services import report_delivery, report_pdf, reports
 def load_pdf_engine(**kwargs) -> None:
     """A worker loads the PDF engine when it starts (before its pool processes fork), not in its first report."""
     report_pdf.pdf_engine_load()
+
+
+@worker_process_init.connect
+def prepare_pdf_engine(**kwargs) -> None:
+    """Each pool process starts its own engine for its first report (it leaves the one it inherited alone)."""
+    report_pdf.engine_prepare()
 
 
 @shared_task(acks_late=True)
