@@ -65,16 +65,21 @@ def clauses_changed(rows: QuerySet) -> None:
     _rounds(Q(agenda_items__clause__in=rows))
 
 
+def _shown_with(comments: QuerySet, invitations: QuerySet) -> None:
+    """The threads and rounds of some comments, and the rounds of some invitations. Each is looked up from the
+    comments and invitations (their indexes), never by joining every round to every comment."""
+    _items(Q(pk__in=comments.values("agenda_item_id")))
+    _rounds(Q(pk__in=comments.values("agenda_item__round_id")) | Q(pk__in=invitations.values("round_id")))
+
+
 def organisations_changed(rows: QuerySet) -> None:
     """An organisation's name shows with its people's comments and among the round's participants."""
-    _items(Q(comments__organisation__in=rows))
-    _rounds(Q(invitations__organisation__in=rows) | Q(agenda_items__comments__organisation__in=rows))
+    _shown_with(Comment.objects.filter(organisation__in=rows), Invitation.objects.filter(organisation__in=rows))
 
 
 def people_changed(rows: QuerySet) -> None:
     """A person's name shows with their comments (and goes with their account)."""
-    _items(Q(comments__author__in=rows))
-    _rounds(Q(invitations__user__in=rows) | Q(agenda_items__comments__author__in=rows))
+    _shown_with(Comment.objects.filter(author__in=rows), Invitation.objects.filter(user__in=rows))
 
 
 PERSON_FIELDS = ("full_name", "email")
