@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clauses.models import Clause
 from participants.models import Organisation
 from rounds.permissions import ReadableRound
 from rounds.selectors import search as selectors
@@ -73,18 +72,14 @@ class SearchForm(forms.Form):
         """``rounds``: those the reader may read something of (``rounds.permissions.readable_rounds``), in the
         order of their series' titles; the series and round filters offer these."""
         super().__init__(*args, **kwargs)
-        series = {each.series_id: each.series_title for each in rounds}
+        choices = selectors.filter_choices(rounds)
         label = gettext("%(series)s – Runde %(number)s")
-        self.fields["series"].choices = [("", _("alle Reihen")), *series.items()]
+        self.fields["series"].choices = [("", _("alle Reihen")), *choices["series"]]
         self.fields["round"].choices = [
             ("", _("alle Runden")),
-            *((each.pk, _round_label(each, label)) for each in rounds),
+            *((each.pk, _round_label(each, label)) for each in choices["round"]),
         ]
-        clauses = Clause.objects.order_by("number").values_list("number", "title")
-        self.fields["clause"].choices = [
-            ("", _("alle Klauseln")),
-            *((number, str(Clause(number=number, title=title))) for number, title in clauses),
-        ]
+        self.fields["clause"].choices = [("", _("alle Klauseln")), *choices["clause"]]
         self.fields["kind"].choices = [("", _("alles")), *selectors.KINDS.items()]
         self.fields["organisation_kind"].choices = [("", _("alle Arten")), *Organisation.Kind.choices]
         self.fields["state"].choices = [("", _("alle Bundesländer")), *Organisation.State.choices]

@@ -19,11 +19,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils.safestring import SafeString
 
+from clauses.models import Clause
+from rounds.permissions import ReadableRound
 from rounds.selectors.search_sources import FILTERS, KINDS, SOURCES, Reader, Source
 from strategy_exchange import search as fulltext
 from strategy_exchange.search import Sql
 
-__all__ = ["KINDS", "MAX_PAGE", "PER_PAGE", "Criteria", "Reader", "SearchPage", "search"]
+__all__ = ["KINDS", "MAX_PAGE", "PER_PAGE", "Criteria", "Reader", "SearchPage", "filter_choices", "search"]
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deeper pages are refused: nobody reads them, and they cost the most
@@ -219,3 +221,15 @@ def search(*, reader: Reader, criteria: Criteria, page: int = 1, cap: int | None
         capped=any(capped for *_, capped in summary),
         cap=cap,
     )
+
+
+def filter_choices(rounds: list[ReadableRound]) -> dict[str, list]:
+    """What the search form offers to filter by: the series of the rounds the reader may read something of
+    (``rounds.permissions.readable_rounds``, in the order of their titles), those rounds, and every clause
+    by its number."""
+    clauses = Clause.objects.order_by("number").values_list("number", "title")
+    return {
+        "series": list({each.series_id: each.series_title for each in rounds}.items()),
+        "round": list(rounds),
+        "clause": [(number, str(Clause(number=number, title=title))) for number, title in clauses],
+    }

@@ -8,7 +8,7 @@ result shows. Another kind is one more entry; its model needs a ``search_vector`
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.urls import reverse
@@ -81,17 +81,26 @@ class Found:
 class Source:
     key: str  # unique among the sources
     kind: str  # one of KINDS: the kind filter and the label of its results
-    model: type
     tables: str  # FROM: the model's table as ``t`` with what the conditions and the shown values join
     snippet_fields: tuple[str, ...]  # SQL columns of the text a snippet is taken from
     visible: Callable[[Reader], Sql | None]  # the rows the reader may find; None: none at all
     filters: dict[str, str]  # the filters that apply, by name, each with one placeholder; others drop it out
-    shown: dict[str, str] = field(default_factory=dict)  # SQL values ``hit`` reads, by name
-    hit: Callable[[dict, Reader], Found] = lambda doc, reader: Found("", "")
+    shown: dict[str, str]  # SQL values ``hit`` reads, by name
+    hit: Callable[[dict, Reader], Found]
 
 
 def _table(model) -> str:
     return model._meta.db_table
+
+
+AGENDA, CLAUSES, COMMENTS, INVITATIONS = _table(AgendaItem), _table(Clause), _table(Comment), _table(Invitation)
+NOTES, ORGANISATIONS, PAGES, POSITIONS = (
+    _table(MeetingNote),
+    _table(Organisation),
+    _table(StrategyPage),
+    _table(Position),
+)
+ROUNDS, SERIES, STRATEGIES, USERS = _table(Round), _table(Series), _table(Strategy), _table(User)
 
 
 def _everything(reader: Reader) -> Sql:
@@ -123,8 +132,6 @@ CLAUSE_SHOWN = {"clause_number": "cl.number", "clause_title": "cl.title"}
 
 
 # Clauses ---------------------------------------------------------------------------------------------------
-
-AGENDA, ROUNDS = _table(AgendaItem), _table(Round)
 
 
 def _clause_hit(doc: dict, reader: Reader) -> Found:
@@ -238,17 +245,12 @@ def _organisation_hit(doc: dict, reader: Reader) -> Found:
     return Found(title=doc["name"], url=url, context=" · ".join(filter(None, parts)))
 
 
-CLAUSES, COMMENTS, NOTES = _table(Clause), _table(Comment), _table(MeetingNote)
-POSITIONS, STRATEGIES, PAGES = _table(Position), _table(Strategy), _table(StrategyPage)
-ORGANISATIONS, USERS, INVITATIONS = _table(Organisation), _table(User), _table(Invitation)
-SERIES = _table(Series)
 ORGANISATION_FILTERS = {"organisation_kind": "o.kind = %s", "state": "o.state = %s"}
 
 SOURCES: list[Source] = [
     Source(
         key="clause",
         kind="clause",
-        model=Clause,
         tables=f"{CLAUSES} t",
         snippet_fields=("t.typical_wording", "t.explanation", "t.keywords"),
         visible=_everything,
@@ -264,7 +266,6 @@ SOURCES: list[Source] = [
     Source(
         key="comment",
         kind="comment",
-        model=Comment,
         tables=(
             f"{COMMENTS} t JOIN {AGENDA} ai ON ai.id = t.agenda_item_id"
             f" LEFT JOIN {ROUNDS} r ON r.id = ai.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
@@ -295,7 +296,6 @@ SOURCES: list[Source] = [
     Source(
         key="note",
         kind="note",
-        model=MeetingNote,
         tables=(
             f"{NOTES} t LEFT JOIN {ROUNDS} r ON r.id = t.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
             f" LEFT JOIN {AGENDA} ai ON ai.id = t.agenda_item_id LEFT JOIN {CLAUSES} cl ON cl.id = ai.clause_id"
@@ -314,7 +314,6 @@ SOURCES: list[Source] = [
     Source(
         key="position",
         kind="position",
-        model=Position,
         tables=(
             f"{POSITIONS} t JOIN {STRATEGIES} st ON st.id = t.strategy_id"
             f" LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id LEFT JOIN {CLAUSES} cl ON cl.id = t.clause_id"
@@ -334,7 +333,6 @@ SOURCES: list[Source] = [
     Source(
         key="strategy",
         kind="strategy",
-        model=Strategy,
         tables=f"{STRATEGIES} t LEFT JOIN {ORGANISATIONS} o ON o.id = t.organisation_id",
         snippet_fields=("t.title",),
         visible=_strategies("1 = 1"),
@@ -345,7 +343,6 @@ SOURCES: list[Source] = [
     Source(
         key="strategy_page",
         kind="strategy",
-        model=StrategyPage,
         tables=(
             f"{PAGES} t JOIN {STRATEGIES} st ON st.id = t.strategy_id"
             f" LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id"
@@ -364,7 +361,6 @@ SOURCES: list[Source] = [
     Source(
         key="organisation",
         kind="organisation",
-        model=Organisation,
         tables=f"{ORGANISATIONS} t",
         snippet_fields=("t.name", "t.place"),
         visible=_strategies("1 = 1"),
