@@ -102,12 +102,20 @@ class Engine:
         self.close_ready()
         return signalled
 
-    def discard(self) -> None:
-        """End an engine that will not get a document (stdin closed: it ends by itself once loaded)."""
+    def close_pipes(self) -> None:
         self.close_ready()
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream:
                 stream.close()
+
+    @property
+    def stale(self) -> bool:
+        """Started with other settings than those in force now."""
+        return self.command != engine_command()
+
+    def discard(self) -> None:
+        """End an engine that will not get a document (stdin closed: it ends by itself once loaded)."""
+        self.close_pipes()
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -147,10 +155,7 @@ def _spare_forget_after_fork() -> None:
     engine, _Spare.engine = _Spare.engine, None
     _Spare.lock = threading.Lock()
     if engine is not None:
-        engine.close_ready()
-        for stream in (engine.process.stdin, engine.process.stdout, engine.process.stderr):
-            if stream:
-                stream.close()
+        engine.close_pipes()
         _forgotten.append(engine)  # never waited for here: it is the parent's child
 
 
@@ -174,8 +179,8 @@ def engine_prepare() -> Engine | None:
     stale = None
     with _Spare.lock:
         engine = _Spare.engine
-        if engine is not None and engine.command != engine_command():
-            stale, engine = engine, None  # the settings have changed since it started
+        if engine is not None and engine.stale:
+            stale, engine = engine, None
         if engine is None:
             engine = _Spare.engine = engine_start()
             _Spare.owner = os.getpid()
@@ -186,13 +191,11 @@ def engine_prepare() -> Engine | None:
 
 def engine_take() -> Engine:
     """The engine for a build: the spare when there is one made with the current settings, else a new one."""
-    stale = None
     with _Spare.lock:
         engine, _Spare.engine = _Spare.engine, None
-    if engine is not None and engine.command != engine_command():
-        stale, engine = engine, None
-    if stale is not None:
-        stale.discard()
+    if engine is not None and engine.stale:
+        engine.discard()
+        engine = None
     return engine or engine_start()
 
 
