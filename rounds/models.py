@@ -138,6 +138,8 @@ class Round(Versioned):
         PUBLISHED = "published", _("Nachbericht veröffentlicht")
         CANCELLED = "cancelled", _("abgesagt")
 
+    TOOK_PLACE = (Status.HELD, Status.PUBLISHED)  # the meeting has happened
+
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("Reihe"))
     number = models.PositiveSmallIntegerField(_("Nummer"), validators=[MinValueValidator(1)])
     title = models.CharField(_("Titel"), max_length=200, blank=True)

@@ -88,9 +88,6 @@ def can_manage_round(user: AnyUser, round_: Round) -> bool:
     return is_organiser_of(user, round_.series)
 
 
-TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
-
-
 def admitting_invitations(user: AnyUser) -> QuerySet[Invitation]:
     """The person's invitations that open a round (and its series) to them: all but those they declined to a
     round that took place; after such a round they see only what the public sees. A withdrawn invitation no
@@ -99,7 +96,7 @@ def admitting_invitations(user: AnyUser) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(user=user)
         .exclude(round__status=Round.Status.DRAFT)
-        .exclude(rsvp=Invitation.Rsvp.DECLINED, round__status__in=TOOK_PLACE)
+        .exclude(rsvp=Invitation.Rsvp.DECLINED, round__status__in=Round.TOOK_PLACE)
     )
 
 

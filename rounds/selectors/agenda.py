@@ -14,7 +14,6 @@ from rounds.models import AgendaItem, MeetingNote, Round
 
 S = Round.Status
 # Rounds whose agenda counts as discussed: they took place (a round recorded afterwards is held from the start).
-HELD = (S.HELD, S.PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def agenda_suggestions(*, round_: Round) -> AgendaSuggestions:
     questions = [QuestionSuggestion(note) for note in follow_up_questions(round_=round_)]
     suggested = taken_clauses | {question.clause.pk for question in questions}
     discussed = AgendaItem.objects.filter(
-        clause=OuterRef("pk"), round__series_id=round_.series_id, round__status__in=HELD
+        clause=OuterRef("pk"), round__series_id=round_.series_id, round__status__in=Round.TOOK_PLACE
     )
     clauses = [clause for clause in clause_list().filter(~Exists(discussed)) if clause.pk not in suggested]
     return AgendaSuggestions(

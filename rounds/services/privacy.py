@@ -23,8 +23,6 @@ from rounds.models import CalendarReply, Comment, Invitation, MeetingNote, Round
 from rounds.services.delivery import INVITATION_KINDS
 from strategy_exchange.models import OutboxMessage
 
-TOOK_PLACE = (Round.Status.HELD, Round.Status.PUBLISHED)
-
 
 def _iso(value: datetime.datetime | datetime.date | None) -> str | None:
     return value.isoformat() if value else None
@@ -106,8 +104,8 @@ def account_delete(*, user: User) -> None:
     Invitation.objects.filter(withdrawn_email__iexact=user.email).delete()
     CalendarReply.objects.filter(sender__iexact=user.email).delete()
     invitations = Invitation.objects.filter(user=user)
-    invitations.exclude(round__status__in=TOOK_PLACE).delete()
-    kept = list(invitations.filter(round__status__in=TOOK_PLACE))
+    invitations.exclude(round__status__in=Round.TOOK_PLACE).delete()
+    kept = list(invitations.filter(round__status__in=Round.TOOK_PLACE))
     for invitation in kept:
         # A new token ends the links in the person's emails.
         invitation.token = new_token()

@@ -12,6 +12,7 @@ Round numbers are explicit: unique in their series, by default the next free num
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -30,23 +31,25 @@ from strategy_exchange.fragments import rows_changed
 
 S = Round.Status
 BEFORE_MEETING = (S.DRAFT, S.SCHEDULED, S.INVITED)
-TOOK_PLACE = (S.HELD, S.PUBLISHED)
 
 
 def agenda_revisions_fix(*, round_: Round) -> int:
     """Record for each agenda item of a round that took place the version of its clause it discussed: the
     one in force when the round began (for a round recorded afterwards and older than every version of the
     clause, its first). Items that have one keep it. Returns how many items were fixed."""
-    if round_.status not in TOOK_PLACE:
+    if round_.status not in Round.TOOK_PLACE:
         return 0
     items = list(round_.agenda_items.filter(clause_revision__isnull=True).only("id", "clause_id"))
     revisions = revisions_by_clause(clause_ids=[item.clause_id for item in items])
-    fixed = []
+    by_revision: dict[int, list[int]] = defaultdict(list)
     for item in items:
         revision = revision_in_force(revisions[item.clause_id], round_.starts_at)
         if revision is not None:
-            AgendaItem.objects.filter(pk=item.pk, clause_revision__isnull=True).update(clause_revision=revision)
-            fixed.append(item.pk)
+            by_revision[revision.pk].append(item.pk)
+    fixed = []
+    for revision_id, pks in by_revision.items():
+        AgendaItem.objects.filter(pk__in=pks, clause_revision__isnull=True).update(clause_revision_id=revision_id)
+        fixed += pks
     if fixed:
         rows_changed(AgendaItem, fixed)
     return len(fixed)
