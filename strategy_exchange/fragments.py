@@ -174,39 +174,20 @@ _recent = _Recent(getattr(settings, "FRAGMENT_MEMORY_BYTES", 32 * 1024 * 1024))
 
 def cached_fragment(key: str | None, render: Callable[[], object], *, timeout: int) -> object:
     """The value cached under ``key``, or ``render()`` (stored under ``key``); ``key=None`` only renders.
-
-    The process's recently used fragments first, then the shared cache. The cache is a help, never a
-    need: if it fails, the fragment is rendered and the page still answers."""
+    One fragment of :func:`cached_fragments`."""
     if key is None:
         return render()
-    if _recent.max_bytes:
-        value = _recent.get(key)
-        if value is not None:
-            return value
-    try:
-        value = cache.get(key)
-    except Exception:  # a cache that is down is a miss
-        logger.warning("fragment cache unavailable", exc_info=True)
-        value = render()
-    else:
-        if value is None:
-            value = render()
-            try:
-                cache.set(key, value, timeout)
-            except Exception:
-                logger.warning("fragment cache unavailable", exc_info=True)
-    if _recent.max_bytes:
-        _recent.put(key, value)
-    return value
+    return cached_fragments({key: key}, lambda missing: {key: render()}, timeout=timeout)[key]
 
 
 def cached_fragments(
     keys: dict[K, str], render: Callable[[list[K]], dict[K, object]], *, timeout: int
 ) -> dict[K, object]:
     """Many fragments at once, each under its own key (``keys`` maps what a fragment is of to its key): those
-    found in this process's memory or in the shared cache (one round trip for all), and ``render(missing)``
-    for the others in one go, which returns their values by the same identities. A change of one of them
-    costs the render of that one only."""
+    found in this process's recently used fragments or in the shared cache (one round trip for all), and
+    ``render(missing)`` for the others in one go, which returns their values by the same identities. A change
+    of one of them costs the render of that one only. The cache is a help, never a need: if it fails, the
+    fragments are rendered and the page still answers."""
     found: dict[K, object] = {}
     if _recent.max_bytes:
         for ident, key in keys.items():

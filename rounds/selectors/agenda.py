@@ -13,7 +13,6 @@ from clauses.selectors import clause_list
 from rounds.models import AgendaItem, MeetingNote, Round
 
 S = Round.Status
-# Rounds whose agenda counts as discussed: they took place (a round recorded afterwards is held from the start).
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,7 @@ def agenda_suggestions(*, round_: Round) -> AgendaSuggestions:
     taken_questions = {note_id for _clause, note_id in on_agenda if note_id is not None}
     questions = [QuestionSuggestion(note) for note in follow_up_questions(round_=round_)]
     suggested = taken_clauses | {question.clause.pk for question in questions}
+    # Discussed: on the agenda of a round that took place (a round recorded afterwards is held from the start).
     discussed = AgendaItem.objects.filter(
         clause=OuterRef("pk"), round__series_id=round_.series_id, round__status__in=Round.TOOK_PLACE
     )

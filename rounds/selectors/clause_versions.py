@@ -39,7 +39,7 @@ def clause_version_history(*, clause: Clause) -> list[VersionHistory]:
     series it names move it on (``rounds.freshness``)."""
     entries = clause_revisions(clause=clause)
     items = list(
-        AgendaItem.objects.filter(clause=clause, round__status__in=[Round.Status.HELD, Round.Status.PUBLISHED])
+        AgendaItem.objects.filter(clause=clause, round__status__in=Round.TOOK_PLACE)
         .select_related("round__series")
         .order_by("round__starts_at", "pk")
     )
