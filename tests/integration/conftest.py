@@ -219,8 +219,9 @@ def private_redis(services, tmp_path):
 class Worker:
     """``celery worker`` as a child process in its own process group (so SIGKILL reaches the pool too)."""
 
-    def __init__(self, env: dict[str, str], logfile: Path) -> None:
+    def __init__(self, env: dict[str, str], logfile: Path, concurrency: int = 2) -> None:
         self.env, self.logfile, self.process = env, logfile, None
+        self.concurrency = concurrency
 
     def start(self) -> None:
         self.logfile.write_text("")
@@ -233,7 +234,7 @@ class Worker:
                 "strategy_exchange",
                 "worker",
                 "--pool=prefork",
-                "--concurrency=2",
+                f"--concurrency={self.concurrency}",
                 "-Q",
                 "celery",
                 "--without-gossip",
@@ -275,7 +276,7 @@ def start_worker(transactional_db, smtp_server, tmp_path):
     _handler, port = smtp_server
     workers: list[Worker] = []
 
-    def start(broker: str) -> Worker:
+    def start(broker: str, concurrency: int = 2) -> Worker:
         env = {
             **os.environ,
             "DATABASE_URL": _test_database_url(connection),
@@ -294,7 +295,7 @@ def start_worker(transactional_db, smtp_server, tmp_path):
             "WORKER_HEARTBEAT_SECONDS": "1",
             "LOG_LEVEL": "WARNING",
         }
-        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log")
+        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log", concurrency)
         workers.append(worker)
         worker.start()
         return worker

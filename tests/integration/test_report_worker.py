@@ -40,11 +40,11 @@ def report_broker(services):
 def report_worker(report_broker, start_worker, monkeypatch, tmp_path):
     """Start a worker whose reports use ``fonts_dir``; the next attempt follows a failed one at once."""
 
-    def start(fonts_dir: Path):
+    def start(fonts_dir: Path, concurrency: int = 2):
         monkeypatch.setenv("REPORT_FONTS_DIR", str(fonts_dir))
         monkeypatch.setenv("REPORT_BUILD_RETRY_SECONDS", "0")
         monkeypatch.setenv("MEDIA_ROOT", str(tmp_path / "media"))
-        return start_worker(report_broker)
+        return start_worker(report_broker, concurrency)
 
     return start
 
@@ -96,13 +96,15 @@ def test_report_build_without_fonts_fails_after_three_attempts_and_the_worker_li
 def test_report_engine_killed_by_sigsegv_costs_one_attempt_and_the_worker_lives(report_worker, tmp_path):
     fonts = tmp_path / "schriften"
     shutil.copytree(VENDORED, fonts)
-    worker = report_worker(fonts)
+    # One pool process: the worker's own engine and the one its pool process keeps for its first build.
+    # With two, a retry could land on the other pool process, whose engine was killed too.
+    worker = report_worker(fonts, concurrency=1)
     round_ = held_round()
+    assert wait_until(lambda: len(engine_pids(str(fonts))) == 2, timeout=60, interval=0.01)
 
-    report = report_request(round_=round_, user=None)
-    assert wait_until(lambda: bool(engine_pids(str(fonts))), timeout=60, interval=0.01)
     for pid in engine_pids(str(fonts)):
         os.kill(pid, signal.SIGSEGV)
+    report = report_request(round_=round_, user=None)
     assert wait_until(lambda: settled(report), timeout=60)
 
     assert (report.status, report.attempts, report.error) == (FollowUpReport.Status.BUILT, 2, "")
