@@ -141,7 +141,7 @@ def _shown(source: Source, *, index: int, criteria: Criteria) -> Sql:
     values.update(fulltext.snippet_sql(source.snippet_fields, criteria.words))
     doc, params = fulltext.object_sql(values)
     return (
-        f"SELECT {index} AS shown_source, t.id AS shown_id, {doc} AS doc FROM {source.tables} "  # noqa: S608
+        f"SELECT {index} AS shown_source, t.id AS shown_id, {doc} AS doc FROM {source.tables} {source.joins} "  # noqa: S608
         f"WHERE t.id IN (SELECT hit_id FROM page WHERE hit_source = {index})",
         params,
     )

@@ -2,8 +2,9 @@
 (the permission rules of each floor, from :class:`Reader`), how the filters reach it and what its results show.
 
 Each source is written out as SQL pieces of the one statement of a search (``rounds.selectors.search``): the
-table with its joins as ``t`` …, a condition for what the reader may find, one per filter, and the values a
-result shows. Another kind is one more entry; its model needs a ``search_vector``
+table as ``t`` with only what the condition of what the reader may find needs (the matches are read from
+these), one condition per filter (reaching other tables by subqueries, so that the matches need no more
+joins), and the joins and values of what a result shows (read for one page of results only). Another kind is one more entry; its model needs a ``search_vector``
 (``strategy_exchange.search.search_vector_field``) with its index.
 """
 
@@ -81,12 +82,13 @@ class Found:
 class Source:
     key: str  # unique among the sources
     kind: str  # one of KINDS: the kind filter and the label of its results
-    tables: str  # FROM: the model's table as ``t`` with what the conditions and the shown values join
+    tables: str  # FROM: the model's table as ``t`` with what ``visible`` needs, nothing more
     snippet_fields: tuple[str, ...]  # SQL columns of the text a snippet is taken from
     visible: Callable[[Reader], Sql | None]  # the rows the reader may find; None: none at all
     filters: dict[str, str]  # the filters that apply, by name, each with one placeholder; others drop it out
     shown: dict[str, str]  # SQL values ``hit`` reads, by name
     hit: Callable[[dict, Reader], Found]
+    joins: str = ""  # what ``shown`` reads beyond ``tables``
 
 
 def _table(model) -> str:
@@ -245,7 +247,29 @@ def _organisation_hit(doc: dict, reader: Reader) -> Found:
     return Found(title=doc["name"], url=url, context=" · ".join(filter(None, parts)))
 
 
-ORGANISATION_FILTERS = {"organisation_kind": "o.kind = %s", "state": "o.state = %s"}
+def _of_series(round_id: str) -> str:
+    return f"{round_id} IN (SELECT sr.id FROM {ROUNDS} sr WHERE sr.series_id = %s)"  # noqa: S608
+
+
+def _of_clause(clause_id: str) -> str:
+    return f"{clause_id} IN (SELECT sc.id FROM {CLAUSES} sc WHERE sc.number = %s)"  # noqa: S608
+
+
+def _of_organisation(organisation_id: str) -> dict[str, str]:
+    """The organisation filters of a row with an organisation."""
+    return {
+        name: f"{organisation_id} IN (SELECT so.id FROM {ORGANISATIONS} so WHERE so.{column} = %s)"  # noqa: S608
+        for name, column in (("organisation_kind", "kind"), ("state", "state"))
+    }
+
+
+def _of_organisation_strategy(strategy_id: str) -> dict[str, str]:
+    """The organisation filters of a row of a strategy."""
+    return {
+        name: f"{strategy_id} IN (SELECT ss.id FROM {STRATEGIES} ss WHERE {condition})"  # noqa: S608
+        for name, condition in _of_organisation("ss.organisation_id").items()
+    }
+
 
 SOURCES: list[Source] = [
     Source(
@@ -266,19 +290,19 @@ SOURCES: list[Source] = [
     Source(
         key="comment",
         kind="comment",
-        tables=(
-            f"{COMMENTS} t JOIN {AGENDA} ai ON ai.id = t.agenda_item_id"
-            f" LEFT JOIN {ROUNDS} r ON r.id = ai.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
+        tables=f"{COMMENTS} t JOIN {AGENDA} ai ON ai.id = t.agenda_item_id",
+        joins=(
+            f"LEFT JOIN {ROUNDS} r ON r.id = ai.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
             f" LEFT JOIN {CLAUSES} cl ON cl.id = ai.clause_id LEFT JOIN {USERS} u ON u.id = t.author_id"
             f" LEFT JOIN {ORGANISATIONS} o ON o.id = t.organisation_id"
         ),
         snippet_fields=("t.body",),
         visible=_comments_visible,
         filters={
-            "series": "r.series_id = %s",
+            "series": _of_series("ai.round_id"),
             "round": "ai.round_id = %s",
-            "clause": "cl.number = %s",
-            **ORGANISATION_FILTERS,
+            "clause": _of_clause("ai.clause_id"),
+            **_of_organisation("t.organisation_id"),
         },
         shown={
             **ROUND_SHOWN,
@@ -296,13 +320,19 @@ SOURCES: list[Source] = [
     Source(
         key="note",
         kind="note",
-        tables=(
-            f"{NOTES} t LEFT JOIN {ROUNDS} r ON r.id = t.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
+        tables=f"{NOTES} t",
+        joins=(
+            f"LEFT JOIN {ROUNDS} r ON r.id = t.round_id LEFT JOIN {SERIES} s ON s.id = r.series_id"
             f" LEFT JOIN {AGENDA} ai ON ai.id = t.agenda_item_id LEFT JOIN {CLAUSES} cl ON cl.id = ai.clause_id"
         ),
         snippet_fields=("t.body",),
         visible=_notes_visible,
-        filters={"series": "r.series_id = %s", "round": "t.round_id = %s", "clause": "cl.number = %s"},
+        filters={
+            "series": _of_series("t.round_id"),
+            "round": "t.round_id = %s",
+            "clause": f"t.agenda_item_id IN (SELECT a.id FROM {AGENDA} a JOIN {CLAUSES} ac ON ac.id = a.clause_id"  # noqa: S608
+            " WHERE ac.number = %s)",
+        },
         shown={
             **ROUND_SHOWN,
             **CLAUSE_SHOWN,
@@ -314,13 +344,14 @@ SOURCES: list[Source] = [
     Source(
         key="position",
         kind="position",
-        tables=(
-            f"{POSITIONS} t JOIN {STRATEGIES} st ON st.id = t.strategy_id"
-            f" LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id LEFT JOIN {CLAUSES} cl ON cl.id = t.clause_id"
+        tables=f"{POSITIONS} t",
+        joins=(
+            f"JOIN {STRATEGIES} st ON st.id = t.strategy_id LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id"
+            f" LEFT JOIN {CLAUSES} cl ON cl.id = t.clause_id"
         ),
         snippet_fields=("t.quote",),
         visible=_strategies("t.quote <> ''"),
-        filters={"clause": "cl.number = %s", **ORGANISATION_FILTERS},
+        filters={"clause": _of_clause("t.clause_id"), **_of_organisation_strategy("t.strategy_id")},
         shown={
             **CLAUSE_SHOWN,
             "strategy_id": "t.strategy_id",
@@ -333,23 +364,24 @@ SOURCES: list[Source] = [
     Source(
         key="strategy",
         kind="strategy",
-        tables=f"{STRATEGIES} t LEFT JOIN {ORGANISATIONS} o ON o.id = t.organisation_id",
+        tables=f"{STRATEGIES} t",
+        joins=f"LEFT JOIN {ORGANISATIONS} o ON o.id = t.organisation_id",
         snippet_fields=("t.title",),
         visible=_strategies("1 = 1"),
-        filters=ORGANISATION_FILTERS,
+        filters=_of_organisation("t.organisation_id"),
         shown={"title": "t.title", "file": "t.file", "url": "t.url", "organisation_name": "o.name"},
         hit=_strategy_hit,
     ),
     Source(
         key="strategy_page",
         kind="strategy",
-        tables=(
-            f"{PAGES} t JOIN {STRATEGIES} st ON st.id = t.strategy_id"
-            f" LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id"
+        tables=f"{PAGES} t",
+        joins=(
+            f"JOIN {STRATEGIES} st ON st.id = t.strategy_id LEFT JOIN {ORGANISATIONS} o ON o.id = st.organisation_id"
         ),
         snippet_fields=("t.text",),
         visible=_strategies("1 = 1"),
-        filters=ORGANISATION_FILTERS,
+        filters=_of_organisation_strategy("t.strategy_id"),
         shown={
             "strategy_id": "t.strategy_id",
             "number": "t.number",
