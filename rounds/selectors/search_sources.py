@@ -4,8 +4,9 @@
 Each source is written out as SQL pieces of the one statement of a search (``rounds.selectors.search``): the
 table as ``t`` with only what the condition of what the reader may find needs (the matches are read from
 these), one condition per filter (reaching other tables by subqueries, so that the matches need no more
-joins), and the joins and values of what a result shows (read for one page of results only). Another kind is one more entry; its model needs a ``search_vector``
-(``strategy_exchange.search.search_vector_field``) with its index.
+joins), and the joins and values of what a result shows (read for one page of results only). Another kind
+is one more entry; its model needs a ``search_vector`` (``strategy_exchange.search.search_vector_field``)
+with its index.
 """
 
 from collections.abc import Callable
@@ -330,8 +331,7 @@ SOURCES: list[Source] = [
         filters={
             "series": _of_series("t.round_id"),
             "round": "t.round_id = %s",
-            "clause": f"t.agenda_item_id IN (SELECT a.id FROM {AGENDA} a JOIN {CLAUSES} ac ON ac.id = a.clause_id"  # noqa: S608
-            " WHERE ac.number = %s)",
+            "clause": f"t.agenda_item_id IN (SELECT a.id FROM {AGENDA} a WHERE {_of_clause('a.clause_id')})",  # noqa: S608
         },
         shown={
             **ROUND_SHOWN,
